@@ -1,0 +1,49 @@
+import { resolve } from 'node:path';
+import { EnvSchema } from './config.schema';
+
+/** Typed configuration, read once at boot (DESIGN "Contracts"). */
+export interface PorticoConfig {
+  http: { host: string; port: number; adminPort: number };
+  /** Base URL of the admin API used in the `link` of error bodies. */
+  publicAdminUrl: string;
+  /** Admin bearer token; undefined ⇒ standalone generates one and stores it in the data dir. */
+  adminToken: string | undefined;
+  dataDir: string;
+  store: { kind: 'embedded' } | { kind: 'mongodb'; uri: string; metadataDb: string };
+  sandbox: { engine: 'isolated-vm'; maxProcesses: number; maxProcessesPerApp: number };
+  logs: { retentionPerApp: number; level: string };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Validates the environment into a `PorticoConfig`. Throws ConfigError naming every bad variable
+ * (CONVENTIONS 4): start-up fails before anything listens.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): PorticoConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}=${JSON.stringify(env[String(issue.path[0])] ?? '')}: ${issue.message}`),
+    );
+  }
+  const e = parsed.data;
+  return {
+    http: { host: e.HOST, port: e.PORT, adminPort: e.ADMIN_PORT },
+    publicAdminUrl: (e.PORTICO_PUBLIC_ADMIN_URL ?? `http://${e.HOST}:${e.ADMIN_PORT}`).replace(/\/$/, ''),
+    adminToken: e.PORTICO_ADMIN_TOKEN,
+    dataDir: resolve(e.PORTICO_DATA_DIR),
+    store: e.MONGODB_URI ? { kind: 'mongodb', uri: e.MONGODB_URI, metadataDb: e.PORTICO_MONGODB_DB } : { kind: 'embedded' },
+    sandbox: {
+      engine: e.SANDBOX_ENGINE,
+      maxProcesses: e.PORTICO_SANDBOX_PROCESSES,
+      maxProcessesPerApp: e.PORTICO_SANDBOX_PROCESSES_PER_APP,
+    },
+    logs: { retentionPerApp: e.PORTICO_LOG_RETENTION, level: e.LOG_LEVEL },
+  };
+}

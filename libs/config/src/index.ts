@@ -1,0 +1,3 @@
+export * from './config';
+export * from './config.schema';
+export * from './config.module';

@@ -1,0 +1,49 @@
+/**
+ * Stable error codes. Function-endpoint clients see them as `error_code` in the Atlas error body
+ * `{error, error_code, link}`; the admin API uses the same codes in `{error, error_code, details?}`.
+ * Codes are part of the public contract: never rename one, add new ones instead.
+ */
+export const ErrorCode = {
+  // data plane (Atlas vocabulary, reference/atlas-endpoints.md §2.5, §3.4, §7)
+  FunctionExecutionError: 'FunctionExecutionError',
+  ExecutionTimeLimitExceeded: 'ExecutionTimeLimitExceeded',
+  MemoryLimitExceeded: 'MemoryLimitExceeded',
+  EndpointNotFound: 'EndpointNotFound',
+  MethodNotAllowed: 'MethodNotAllowed',
+  AppNotFound: 'AppNotFound',
+  FunctionNotFound: 'FunctionNotFound',
+  IncomingWebhookAuthFailed: 'IncomingWebhookAuthFailed',
+  InvalidParameter: 'InvalidParameter',
+  MissingParameter: 'MissingParameter',
+  InvalidSession: 'InvalidSession',
+  RequestTooLarge: 'RequestTooLarge',
+  TooManyRequests: 'TooManyRequests',
+  InternalServerError: 'InternalServerError',
+  ServiceUnavailable: 'ServiceUnavailable',
+  // control plane
+  BadRequest: 'BadRequest',
+  Unauthorized: 'Unauthorized',
+  NotFound: 'NotFound',
+  Conflict: 'Conflict',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/**
+ * An error the platform expects and knows how to answer. `status` is the HTTP status it maps to;
+ * `message` is safe to show to the client (never a stack trace or a platform path).
+ */
+export class PorticoError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly status: number,
+    /** Extra, client-safe detail (e.g. per-field validation messages, the `Allow` methods). */
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'PorticoError';
+  }
+}
+
+export const notFound = (what: string): PorticoError =>
+  new PorticoError(ErrorCode.NotFound, `${what} not found`, 404);

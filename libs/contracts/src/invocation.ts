@@ -1,0 +1,80 @@
+import { z } from 'zod';
+
+/**
+ * The request as the guest sees it (reference §2.2, §2.6 `context.request`). Built once by the gateway;
+ * header keys are MIME-canonical, values arrays; `query` keeps the first occurrence of each key.
+ */
+export const GuestRequestSchema = z.object({
+  method: z.string(),
+  /** Route as configured (`context.request.webhookUrl`). */
+  route: z.string(),
+  headers: z.record(z.string(), z.array(z.string())),
+  query: z.record(z.string(), z.string()),
+  /** Without `?`, the `secret` pair removed. */
+  rawQueryString: z.string(),
+  remoteIPAddress: z.string(),
+  /** Raw body bytes; null when the request had no body (then `request.body` is `undefined`). */
+  body: z.instanceof(Uint8Array).nullable(),
+});
+export type GuestRequest = z.infer<typeof GuestRequestSchema>;
+
+/** `context.user` (reference §2.6). */
+export const GuestUserSchema = z.object({
+  id: z.string(),
+  type: z.enum(['normal', 'server', 'system']),
+  data: z.record(z.string(), z.unknown()),
+  custom_data: z.record(z.string(), z.unknown()),
+  identities: z.array(z.object({ id: z.string(), provider_type: z.string(), data: z.record(z.string(), z.unknown()).optional() })),
+});
+export type GuestUser = z.infer<typeof GuestUserSchema>;
+
+/**
+ * One invocation job (DESIGN (2)): what the gateway hands to the transport and the worker runs.
+ * The worker re-validates it with this schema when it crosses a process boundary (CONVENTIONS 3).
+ */
+export const InvocationJobSchema = z.object({
+  /** Correlation id; also the `X-Request-Id` given to the client. */
+  requestId: z.string(),
+  appId: z.string(),
+  version: z.number().int().nonnegative(),
+  functionName: z.string(),
+  /** Epoch ms after which the job must not start and its caller stops waiting. */
+  deadline: z.number(),
+  request: GuestRequestSchema,
+  endpoint: z.object({
+    route: z.string(),
+    httpMethod: z.string(),
+    respondResult: z.boolean(),
+  }),
+  /** Negotiated serialization of the return value: `return_type` overridden by `Accept` (reference §2.4). */
+  responseFormat: z.enum(['JSON', 'EJSON']),
+  user: GuestUserSchema,
+  runAsSystem: z.boolean(),
+});
+export type InvocationJob = z.infer<typeof InvocationJobSchema>;
+
+/** The HTTP answer an invocation produced, ready to send (bodies are bytes, never re-parsed). */
+export interface InvocationResponse {
+  status: number;
+  /** Header names as the function set them; values arrays (setHeader replaces, addHeader appends). */
+  headers: Record<string, string[]>;
+  body: Uint8Array | null;
+}
+
+/** A guest-visible failure; the gateway renders it as the Atlas error body. */
+export interface InvocationFailure {
+  code: 'FunctionExecutionError' | 'ExecutionTimeLimitExceeded' | 'MemoryLimitExceeded' | 'FunctionNotFound' | 'InternalServerError' | 'ServiceUnavailable';
+  message: string;
+}
+
+export interface InvocationResult {
+  requestId: string;
+  /** Exactly one of `response` and `error` is set. */
+  response?: InvocationResponse;
+  error?: InvocationFailure;
+  /** Console lines of this invocation (`log: ...` / `error: ...` prefixed by level). */
+  logs: string[];
+  durationMs: number;
+  /** True when the sandbox had to load the app before running (cold start). */
+  cold: boolean;
+}
