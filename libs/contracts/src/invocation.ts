@@ -65,6 +65,11 @@ export interface InvocationResponse {
 export interface InvocationFailure {
   code: 'FunctionExecutionError' | 'ExecutionTimeLimitExceeded' | 'MemoryLimitExceeded' | 'FunctionNotFound' | 'InternalServerError' | 'ServiceUnavailable';
   message: string;
+  /**
+   * HTTP status to answer with. Unset for tenant-caused failures (then 400, reference §7.1); set by
+   * the platform for its own failures (503 queue down, 504 worker lost or deadline passed).
+   */
+  status?: number;
 }
 
 export interface InvocationResult {

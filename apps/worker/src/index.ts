@@ -1,0 +1,4 @@
+export * from './worker.module';
+export * from './invocation.service';
+export * from './invocation-log-writer.service';
+export * from './in-process-transport';

@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { AppId, FunctionBundle, InvocationFailure, InvocationJob, InvocationResult } from '@portico/contracts';
+import { PORTICO_LOGGER, type Logger } from '@portico/logging';
+import { SANDBOX_RUNNER, type SandboxRunner } from '@portico/sandbox';
+import { STORE, type Store } from '@portico/store';
+import { BundleCache } from './bundle-cache.service';
+import { createDataHostCalls } from './data-host-calls';
+import { InvocationLogWriter } from './invocation-log-writer.service';
+
+const failed = (job: InvocationJob, error: InvocationFailure, startedAt: number): InvocationResult => ({
+  requestId: job.requestId,
+  error,
+  logs: [],
+  durationMs: Date.now() - startedAt,
+  cold: false,
+});
+
+/**
+ * Runs one invocation job (DESIGN (3)): find the app's bundle at the job's version, run the function
+ * in the sandbox with the app's data bound to its host calls, record the invocation log entry.
+ * Never rejects: every outcome is an `InvocationResult`.
+ */
+@Injectable()
+export class InvocationService {
+  constructor(
+    private readonly bundles: BundleCache,
+    @Inject(SANDBOX_RUNNER) private readonly sandbox: SandboxRunner,
+    @Inject(STORE) private readonly store: Store,
+    private readonly logWriter: InvocationLogWriter,
+    @Inject(PORTICO_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async invoke(job: InvocationJob): Promise<InvocationResult> {
+    const startedAt = Date.now();
+    let result: InvocationResult;
+    try {
+      result = await this.run(job, startedAt);
+    } catch (err) {
+      this.logger.error({ err, appId: job.appId, requestId: job.requestId }, 'invocation failed inside the platform');
+      result = failed(job, { code: 'InternalServerError', message: 'internal server error', status: 500 }, startedAt);
+    }
+    this.record(job, result, startedAt);
+    return result;
+  }
+
+  private async run(job: InvocationJob, startedAt: number): Promise<InvocationResult> {
+    if (Date.now() >= job.deadline) {
+      // The caller has given up already: starting the function would only waste a sandbox.
+      return failed(job, { code: 'ExecutionTimeLimitExceeded', message: 'execution time limit exceeded', status: 504 }, startedAt);
+    }
+    const found = this.bundles.get(job.appId, job.version);
+    const bundle: FunctionBundle | null = found instanceof Promise ? await found : found;
+    if (!bundle) {
+      return failed(job, { code: 'FunctionNotFound', message: `app '${job.appId}' has no version ${job.version}`, status: 404 }, startedAt);
+    }
+    if (!Object.hasOwn(bundle.functions, job.functionName)) {
+      return failed(job, { code: 'FunctionNotFound', message: `function not found: '${job.functionName}'`, status: 404 }, startedAt);
+    }
+    return this.sandbox.run(bundle, job, createDataHostCalls(this.store.data, bundle));
+  }
+
+  private record(job: InvocationJob, result: InvocationResult, startedAt: number): void {
+    const status = result.response?.status ?? result.error?.status ?? 400;
+    this.logWriter.append(job.appId as AppId, {
+      id: randomUUID(),
+      requestId: job.requestId,
+      time: new Date(startedAt).toISOString(),
+      type: 'endpoint',
+      method: job.request.method,
+      route: job.endpoint.route,
+      function_name: job.functionName,
+      status,
+      duration_ms: result.durationMs,
+      logs: result.logs,
+      ...(result.error ? { error: { code: result.error.code, message: result.error.message } } : {}),
+      cold: result.cold,
+    });
+  }
+}

@@ -1,0 +1,26 @@
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { BundleCache } from './bundle-cache.service';
+import { InvocationLogWriter } from './invocation-log-writer.service';
+import { InvocationService } from './invocation.service';
+import { SandboxLifecycle } from './sandbox-lifecycle.service';
+import { sandboxProvider } from './sandbox.provider';
+
+export interface WorkerModuleOptions {
+  /** Provides `REGISTRY_CLIENT` (in-process in standalone mode, Redis RPC in cluster mode). */
+  registryClient: Provider;
+}
+
+/**
+ * The worker: runs invocation jobs in the sandbox. Expects `PORTICO_CONFIG`, `PORTICO_LOGGER` and
+ * `STORE` from global modules; the transport that feeds it jobs is wired by the composer.
+ */
+@Module({})
+export class WorkerModule {
+  static forRoot(options: WorkerModuleOptions): DynamicModule {
+    return {
+      module: WorkerModule,
+      providers: [options.registryClient, sandboxProvider, SandboxLifecycle, BundleCache, InvocationLogWriter, InvocationService],
+      exports: [InvocationService, InvocationLogWriter],
+    };
+  }
+}

@@ -1,0 +1,159 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+export const CLI_ENTRY = join(ROOT, 'dist', 'apps', 'cli', 'src', 'main.js');
+
+export interface HttpAnswer {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** The body parsed as JSON, or undefined when it is not JSON. */
+  json: any;
+}
+
+async function answer(res: Response): Promise<HttpAnswer> {
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, text, json };
+}
+
+/** A real standalone Portico process (`portico dev`) on ephemeral ports with its own data dir. */
+export class StandalonePlatform {
+  gatewayUrl = '';
+  adminUrl = '';
+  readonly token = randomBytes(24).toString('hex');
+  readonly dataDir: string;
+  private child: ChildProcess | undefined;
+  private output = '';
+  private readonly ownsDataDir: boolean;
+
+  constructor(private readonly env: Record<string, string> = {}, dataDir?: string) {
+    this.ownsDataDir = !dataDir;
+    this.dataDir = dataDir ?? mkdtempSync(join(tmpdir(), 'portico-e2e-'));
+  }
+
+  /** Everything the process printed so far (stdout + stderr). */
+  get logs(): string {
+    return this.output;
+  }
+
+  async start(timeoutMs = 20_000): Promise<this> {
+    if (!existsSync(CLI_ENTRY)) throw new Error(`${CLI_ENTRY} is missing: run \`npm run build\` first (npm test does it)`);
+    const child = spawn(process.execPath, [CLI_ENTRY, 'dev'], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOST: '127.0.0.1',
+        PORT: '0',
+        ADMIN_PORT: '0',
+        PORTICO_DATA_DIR: this.dataDir,
+        PORTICO_ADMIN_TOKEN: this.token,
+        PORTICO_SANDBOX_PROCESSES: '3',
+        LOG_LEVEL: 'info',
+        ...this.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`standalone did not start in ${timeoutMs} ms:\n${this.output}`)), timeoutMs);
+      const onLine = (line: string) => {
+        try {
+          const entry = JSON.parse(line) as { service?: string; url?: string };
+          if (entry.service === 'registry' && entry.url) this.adminUrl = entry.url;
+          if (entry.service === 'gateway' && entry.url) this.gatewayUrl = entry.url;
+        } catch {
+          /* not a JSON line */
+        }
+        if (this.adminUrl && this.gatewayUrl) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      let pending = '';
+      child.stdout?.on('data', (chunk: Buffer) => {
+        this.output += chunk.toString();
+        pending += chunk.toString();
+        const lines = pending.split('\n');
+        pending = lines.pop() ?? '';
+        lines.forEach(onLine);
+      });
+      child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`standalone exited with ${code} before it was ready:\n${this.output}`));
+      });
+    });
+    return this;
+  }
+
+  /** Calls the admin API with the bearer token (override with `token: null` or another string). */
+  async admin(method: string, path: string, body?: unknown, opts: { token?: string | null; rawBody?: string } = {}): Promise<HttpAnswer> {
+    const token = opts.token === undefined ? this.token : opts.token;
+    const headers: Record<string, string> = {};
+    if (token !== null) headers.authorization = `Bearer ${token}`;
+    const payload = opts.rawBody ?? (body === undefined ? undefined : JSON.stringify(body));
+    if (payload !== undefined) headers['content-type'] = 'application/json';
+    return answer(await fetch(`${this.adminUrl}/admin/v1${path}`, { method, headers, body: payload }));
+  }
+
+  /** Calls a data-plane endpoint of an app: `/app/<appId>/endpoint<route>`. */
+  async call(appId: string, routeAndQuery: string, init: RequestInit = {}): Promise<HttpAnswer> {
+    return answer(await fetch(`${this.gatewayUrl}/app/${appId}/endpoint${routeAndQuery}`, init));
+  }
+
+  /** Creates an app and returns its id. */
+  async createApp(name: string): Promise<string> {
+    const res = await this.admin('POST', '/apps', { name });
+    if (res.status !== 201) throw new Error(`create app failed: ${res.status} ${res.text}`);
+    return res.json.id as string;
+  }
+
+  /** Deploys one function and the endpoints given (replacing the app's endpoint list). */
+  async putFunction(appId: string, name: string, spec: Record<string, unknown>): Promise<void> {
+    const res = await this.admin('PUT', `/apps/${appId}/functions/${encodeURIComponent(name)}`, spec);
+    if (res.status >= 300) throw new Error(`put function failed: ${res.status} ${res.text}`);
+  }
+
+  async putEndpoints(appId: string, endpoints: Record<string, unknown>[]): Promise<void> {
+    const res = await this.admin('PUT', `/apps/${appId}/endpoints`, endpoints);
+    if (res.status >= 300) throw new Error(`put endpoints failed: ${res.status} ${res.text}`);
+  }
+
+  /** Polls the invocation log until `predicate` holds (the log is written just after the answer). */
+  async waitForLogs(appId: string, predicate: (logs: any[]) => boolean, timeoutMs = 5000): Promise<any[]> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const res = await this.admin('GET', `/apps/${appId}/logs?limit=100`);
+      const logs = (res.json?.logs ?? []) as any[];
+      if (predicate(logs)) return logs;
+      if (Date.now() > until) throw new Error(`logs never matched: ${res.text}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  async stop(): Promise<number | null> {
+    const child = this.child;
+    let code: number | null = null;
+    if (child && child.exitCode === null) {
+      code = await new Promise<number | null>((resolve) => {
+        const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        child.once('exit', (c) => {
+          clearTimeout(kill);
+          resolve(c);
+        });
+        child.kill('SIGTERM');
+      });
+    }
+    if (this.ownsDataDir) rmSync(this.dataDir, { recursive: true, force: true });
+    return code;
+  }
+}
