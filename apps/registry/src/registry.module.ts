@@ -1,0 +1,86 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { PORTICO_CONFIG, type PorticoConfig } from '@portico/config';
+import { REGISTRY_CLIENT } from '@portico/contracts';
+import { PORTICO_LOGGER, type Logger } from '@portico/logging';
+import { ApiKeysController } from './api-keys/api-keys.controller';
+import { ApiKeysService } from './api-keys/api-keys.service';
+import { AppsController } from './apps/apps.controller';
+import { AppsService } from './apps/apps.service';
+import { AdminAuthGuard } from './auth/admin-auth.guard';
+import { resolveAdminToken } from './auth/admin-token';
+import { PorticoExceptionFilter } from './common/portico-exception.filter';
+import { ZodValidationPipe } from './common/zod-validation.pipe';
+import { DeploymentEvents } from './deployments/deployment-events.service';
+import { DeploymentService } from './deployments/deployment.service';
+import { DeploymentsController } from './deployments/deployments.controller';
+import { EndpointsController } from './endpoints/endpoints.controller';
+import { EndpointsService } from './endpoints/endpoints.service';
+import { FunctionsController } from './functions/functions.controller';
+import { FunctionsService } from './functions/functions.service';
+import { HealthController } from './health/health.controller';
+import { LogsController } from './logs/logs.controller';
+import { LogsService } from './logs/logs.service';
+import { ADMIN_TOKEN, STRUCTURED_LOGGER } from './registry.constants';
+import { SecretsController } from './secrets/secrets.controller';
+import { SecretsService } from './secrets/secrets.service';
+import { InProcessRegistryClient } from './snapshots/in-process-registry-client.service';
+import { SnapshotService } from './snapshots/snapshot.service';
+import { ValuesController } from './values/values.controller';
+import { ValuesService } from './values/values.service';
+
+export { resolveAdminToken, type ResolvedAdminToken } from './auth/admin-token';
+export { createRegistryApp, type RegistryAppOptions } from './registry-app.factory';
+export { DeploymentEvents } from './deployments/deployment-events.service';
+export { DeploymentService } from './deployments/deployment.service';
+export { SnapshotService } from './snapshots/snapshot.service';
+export { InProcessRegistryClient } from './snapshots/in-process-registry-client.service';
+
+/**
+ * The control plane: admin REST API (`/admin/v1`, bearer auth, zod validation, one exception filter),
+ * deployments and their change events, snapshots and bundles. Expects `PORTICO_CONFIG` and `STORE`
+ * from global modules of the composer. Its pipe, guard and filter are app-wide (`APP_*`), so mount it
+ * in its own Nest application (see `createRegistryApp`), not next to the data plane.
+ */
+@Module({
+  controllers: [
+    HealthController,
+    AppsController,
+    FunctionsController,
+    EndpointsController,
+    ValuesController,
+    SecretsController,
+    ApiKeysController,
+    LogsController,
+    DeploymentsController,
+  ],
+  providers: [
+    {
+      provide: ADMIN_TOKEN,
+      inject: [PORTICO_CONFIG],
+      useFactory: (config: PorticoConfig) => resolveAdminToken(config).token,
+    },
+    {
+      provide: STRUCTURED_LOGGER,
+      inject: [{ token: PORTICO_LOGGER, optional: true }],
+      useFactory: (logger?: Logger) => logger ?? null,
+    },
+    { provide: APP_PIPE, useClass: ZodValidationPipe },
+    { provide: APP_GUARD, useClass: AdminAuthGuard },
+    { provide: APP_FILTER, useClass: PorticoExceptionFilter },
+    DeploymentEvents,
+    DeploymentService,
+    SnapshotService,
+    InProcessRegistryClient,
+    { provide: REGISTRY_CLIENT, useExisting: InProcessRegistryClient },
+    AppsService,
+    FunctionsService,
+    EndpointsService,
+    ValuesService,
+    SecretsService,
+    ApiKeysService,
+    LogsService,
+  ],
+  exports: [REGISTRY_CLIENT, DeploymentEvents, DeploymentService, SnapshotService],
+})
+export class RegistryModule {}

@@ -1,0 +1,65 @@
+import type { AppRecord, Deployment, FunctionBundle, RouteSnapshot } from '@portico/contracts';
+
+/** The data-source service names a bundle's functions may ask `context.services.get` for. */
+export const BUNDLE_SERVICES = ['mongodb-atlas'];
+
+/**
+ * What a gateway needs for one version: routes, limits, run-mode facts, API key hashes, and only the
+ * secrets an endpoint names for its validation method (never values, sources or other secrets).
+ */
+export function projectSnapshot(app: Pick<AppRecord, 'id' | 'name'>, deployment: Deployment): RouteSnapshot {
+  const { spec } = deployment;
+  const secrets: Record<string, string> = {};
+  for (const { secret_name } of spec.endpoints) {
+    if (secret_name && Object.hasOwn(spec.secrets, secret_name))
+      secrets[secret_name] = spec.secrets[secret_name];
+  }
+  const functions: RouteSnapshot['functions'] = {};
+  for (const [name, fn] of Object.entries(spec.functions)) {
+    functions[name] = {
+      private: fn.private,
+      run_as_system: fn.run_as_system,
+      ...(fn.run_as_user_id ? { run_as_user_id: fn.run_as_user_id } : {}),
+      has_user_script: Boolean(fn.run_as_user_id_script_source),
+    };
+  }
+  return {
+    appId: app.id,
+    appName: app.name,
+    version: deployment.version,
+    limits: { ...spec.limits },
+    endpoints: structuredClone(spec.endpoints),
+    functions,
+    secrets,
+    api_keys: spec.api_keys.map(({ id, name, hash, disabled }) => ({ id, name, hash, disabled })),
+  };
+}
+
+/**
+ * What a worker needs to run any function of one version. Values are resolved here because
+ * `context.values.get` is synchronous in the guest: a `from_secret` value becomes the secret's string,
+ * or is left out while that secret is unset.
+ */
+export function projectBundle(app: Pick<AppRecord, 'id' | 'name'>, deployment: Deployment): FunctionBundle {
+  const { spec } = deployment;
+  const values: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(spec.values)) {
+    if (!value.from_secret) values[name] = structuredClone(value.value);
+    else if (typeof value.value === 'string' && Object.hasOwn(spec.secrets, value.value))
+      values[name] = spec.secrets[value.value];
+  }
+  const functions: FunctionBundle['functions'] = {};
+  for (const [name, fn] of Object.entries(spec.functions))
+    functions[name] = { source: fn.source, private: fn.private };
+  return {
+    appId: app.id,
+    appName: app.name,
+    version: deployment.version,
+    created_at: deployment.created_at,
+    limits: { ...spec.limits },
+    functions,
+    values,
+    environment: structuredClone(spec.environment),
+    services: [...BUNDLE_SERVICES],
+  };
+}

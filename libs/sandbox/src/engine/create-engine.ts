@@ -1,0 +1,10 @@
+import { IsolatedVmEngine } from './isolated-vm.engine';
+import type { SandboxEngine, SandboxEngineName } from './sandbox-engine.port';
+
+/** The one place an engine name becomes an engine (CONVENTIONS 5). */
+export function createEngine(name: SandboxEngineName): SandboxEngine {
+  switch (name) {
+    case 'isolated-vm':
+      return new IsolatedVmEngine();
+  }
+}

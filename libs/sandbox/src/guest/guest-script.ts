@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { guestRuntime } from './guest.runtime';
+import { createJsonRenderer } from './json-render.runtime';
+import { installTextCodecs } from './text-codec.runtime';
+
+/** bson's browser build; its package `exports` hide the path, so go through the main entry's folder. */
+const BSON_BUNDLE = join(dirname(require.resolve('bson')), 'bson.bundle.js');
+
+let cached: string | undefined;
+
+/**
+ * The one script every engine evaluates per app-version context: the text codecs bson's browser
+ * build needs, bson's bundle (defines the global `BSON`), then the guest runtime. Its completion value
+ * is `boot(bridge, bundleJson, messages) → dispatch`, so nothing but `BSON`/`EJSON` and the web text
+ * globals is left on the global object, and the bridge stays in the runtime's closure.
+ */
+export function guestScript(): string {
+  if (cached === undefined) {
+    const bson = readFileSync(BSON_BUNDLE, 'utf8').replace(/^\/\/# sourceMappingURL=.*$/m, '');
+    cached = [
+      `;(${installTextCodecs.toString()})(globalThis);`,
+      bson,
+      `;(function (installTextCodecs, createJsonRenderer, guestRuntime) {
+  'use strict';
+  const codec = installTextCodecs(globalThis);
+  const lib = { codec, renderJson: createJsonRenderer(codec.bytesToBase64) };
+  return function boot(bridge, bundleJson, messages) { return guestRuntime(bridge, bundleJson, lib, messages); };
+})(${installTextCodecs.toString()}, ${createJsonRenderer.toString()}, ${guestRuntime.toString()})`,
+    ].join('\n');
+  }
+  return cached;
+}

@@ -1,0 +1,697 @@
+import type { GuestBridgeFn, GuestDispatchFn, GuestMessages } from './guest-message.constants';
+import type { GuestTextCodec } from './text-codec.runtime';
+
+/** Helpers built in the isolate before the runtime (see guest-script.ts). */
+export interface GuestLib {
+  codec: GuestTextCodec;
+  renderJson: (value: unknown) => string | undefined;
+}
+
+/**
+ * The guest runtime: everything tenant code sees (reference §2: `request`, `response`, `context`,
+ * `console`, `EJSON`, `BSON`) and the rules that turn a function's outcome into an HTTP answer.
+ * Shared by every engine: an engine evaluates it once per app-version context, passing the one
+ * bridge function, the bundle as JSON, the helpers and the message kinds; it returns `dispatch`.
+ *
+ * GUEST CODE: serialized with `Function.prototype.toString` and evaluated inside the isolate, so it
+ * references nothing outside its body (the imports above are types only, erased at compile time).
+ * Several invocations of one app run concurrently in one context, so nothing per invocation lives in
+ * a global: each gets its own `context`, `console`, `request` and `response`, passed to the function
+ * wrapper as arguments.
+ */
+export function guestRuntime(
+  bridge: GuestBridgeFn,
+  bundleJson: string,
+  lib: GuestLib,
+  M: GuestMessages,
+): GuestDispatchFn {
+  'use strict';
+  type Dict = Record<string, unknown>;
+  /** The part of a job every invocation needs (see `GuestJobCore`). */
+  interface JobCore {
+    f: string;
+    fmt: 'JSON' | 'EJSON';
+    rr: boolean;
+    sys: boolean;
+    b: number | null;
+    h: Record<string, string[]>;
+    q: Record<string, string>;
+  }
+  /** The rest, parsed only when the function reads it (see `GuestJobDetail`). */
+  interface JobDetail {
+    request: { method: string; route: string; rawQueryString: string; remoteIPAddress: string };
+    endpoint: { route: string; httpMethod: string };
+    user: Dict;
+  }
+  interface Bundle {
+    appId: string;
+    appName: string;
+    created_at: string;
+    functions: Record<string, { source: string; private: boolean }>;
+    values: Dict;
+    environment: { tag: string; values: Dict };
+    services: string[];
+  }
+  interface BinaryLike {
+    buffer: Uint8Array;
+    position: number;
+    toString(encoding?: string): string;
+  }
+  interface BinaryClass {
+    new (bytes: Uint8Array, subType?: number): BinaryLike;
+    prototype: BinaryLike & Dict;
+    createFromHexString(hex: string, subType?: number): BinaryLike;
+    fromBase64?: unknown;
+    fromHex?: unknown;
+  }
+  interface EjsonApi {
+    stringify(value: unknown, options?: { relaxed?: boolean }): string;
+    parse(text: string, options?: { relaxed?: boolean }): unknown;
+  }
+  type Wrapper = (context: unknown, console: unknown) => unknown;
+  type Compiled = { wrapper: Wrapper } | { error: unknown };
+  type Settle = { resolve: (value: unknown) => void; reject: (reason: unknown) => void };
+
+  const MAX_LOG_LINES = 1000;
+  const MAX_LOG_BYTES = 1024 * 1024;
+  const MAX_PENDING_CALLS = 1000;
+  const TRUNCATED = '…truncated';
+
+  const g = globalThis as unknown as Dict;
+  const BSON = g.BSON as { Binary: BinaryClass; EJSON: EjsonApi };
+  const EJSON = BSON.EJSON;
+  // Captured now so a tenant replacing globals cannot change how the runtime reads jobs or writes results.
+  const jsonParse = JSON.parse;
+  const jsonStringify = JSON.stringify;
+  const ejsonStringify = EJSON.stringify.bind(EJSON);
+  const ejsonParse = EJSON.parse.bind(EJSON);
+  const indirectEval = g.eval as (source: string) => unknown;
+  const hasOwn = (target: object, key: string): boolean => Object.prototype.hasOwnProperty.call(target, key);
+  const { codec, renderJson } = lib;
+  Object.defineProperty(g, 'EJSON', { value: EJSON, writable: true, configurable: true, enumerable: false });
+
+  // Atlas additions to BSON.Binary (reference §2.2, §2.7).
+  const Binary = BSON.Binary;
+  const binaryBytes = (b: BinaryLike): Uint8Array => b.buffer.subarray(0, b.position);
+  Object.defineProperties(Binary.prototype, {
+    text: {
+      value: function text(this: BinaryLike) {
+        return codec.decodeUtf8(binaryBytes(this));
+      },
+      writable: true,
+      configurable: true,
+    },
+    toBase64: {
+      value: function toBase64(this: BinaryLike) {
+        return codec.bytesToBase64(binaryBytes(this));
+      },
+      writable: true,
+      configurable: true,
+    },
+    toHex: {
+      value: function toHex(this: BinaryLike) {
+        return this.toString('hex');
+      },
+      writable: true,
+      configurable: true,
+    },
+  });
+  Binary.fromBase64 = (base64: string, subType?: number) =>
+    new Binary(codec.base64ToBytes(String(base64)), subType);
+  Binary.fromHex = (hex: string, subType?: number) => Binary.createFromHexString(String(hex), subType);
+
+  const bundle = jsonParse(bundleJson) as Bundle;
+  // Values and environment are handed out as fresh copies, so one invocation's mutation never leaks.
+  const valueJson = new Map<string, string>();
+  for (const name of Object.keys(bundle.values)) {
+    const v = bundle.values[name];
+    if (v !== undefined) valueJson.set(name, jsonStringify(v));
+  }
+  const environmentJson = jsonStringify(bundle.environment ?? { tag: '', values: {} });
+  const appJson = jsonStringify({
+    id: bundle.appId,
+    clientAppId: bundle.appId,
+    name: bundle.appName,
+    projectId: '',
+    deployment: { model: 'LOCAL', providerRegion: 'local' },
+    lastDeployed: bundle.created_at,
+  });
+  const services = new Set(bundle.services);
+  const compiled = new Map<string, Compiled>();
+  const invocations = new Map<number, Invocation>();
+
+  const values = Object.freeze({
+    get(name: unknown): unknown {
+      const json = valueJson.get(String(name));
+      return json === undefined ? undefined : jsonParse(json);
+    },
+  });
+
+  /** Compiles a function's source once per context; a syntax error is remembered and rethrown. */
+  function compile(name: string): Wrapper {
+    let entry = compiled.get(name);
+    if (entry === undefined) {
+      if (!hasOwn(bundle.functions, name)) throw new Error(`function not found: '${name}'`);
+      const source = bundle.functions[name].source;
+      // One line of prelude, so the tenant's line numbers stay right in stack traces.
+      const wrapped =
+        '(function (context, console) { var exports, module = { exports: undefined }; ' +
+        source +
+        '\n;return exports !== undefined ? exports : module.exports; })\n//# sourceURL=functions/' +
+        name +
+        '.js';
+      try {
+        entry = { wrapper: indirectEval(wrapped) as Wrapper };
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        const error = new SyntaxError(`${message} in function '${name}'`);
+        entry = { error };
+      }
+      compiled.set(name, entry);
+    }
+    if ('error' in entry) throw entry.error;
+    return entry.wrapper;
+  }
+
+  function isThenable(value: unknown): value is PromiseLike<unknown> {
+    return (
+      value !== null &&
+      (typeof value === 'object' || typeof value === 'function') &&
+      typeof (value as Dict).then === 'function'
+    );
+  }
+
+  function describeError(e: unknown): string {
+    try {
+      if (e instanceof Error || (e !== null && typeof e === 'object' && 'message' in e && 'name' in e)) {
+        return jsonStringify({ message: String(e.message), name: String(e.name) });
+      }
+      return String(e);
+    } catch {
+      return 'uncaught exception';
+    }
+  }
+
+  /** UTF-8 byte length without encoding: 1, 2 or 3 bytes per UTF-16 unit (a surrogate pair is 4). */
+  function utf8Length(s: string): number {
+    let n = 0;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      n += c < 0x80 ? 1 : c < 0x800 || (c >= 0xd800 && c <= 0xdfff) ? 2 : 3;
+    }
+    return n;
+  }
+
+  function formatLogArg(arg: unknown): string {
+    if (typeof arg === 'string') return arg;
+    try {
+      if (arg instanceof Error) return String(arg);
+      if (
+        arg === undefined ||
+        typeof arg === 'function' ||
+        typeof arg === 'symbol' ||
+        typeof arg === 'bigint'
+      )
+        return String(arg);
+      return ejsonStringify(arg, { relaxed: true });
+    } catch {
+      try {
+        return String(arg);
+      } catch {
+        return '[unprintable]';
+      }
+    }
+  }
+
+  function findHeader(headers: Record<string, string[]>, name: string): string | undefined {
+    const lower = name.toLowerCase();
+    for (const key of Object.keys(headers)) if (key.toLowerCase() === lower) return key;
+    return undefined;
+  }
+
+  /** One invocation's state: its logs, pending host calls and response. */
+  class Invocation {
+    readonly logs: string[] = [];
+    logBytes = 0;
+    truncated = false;
+    done = false;
+    seq = 0;
+    readonly pending = new Map<number, Settle>();
+    readonly response = new GuestResponse();
+    readonly console: Dict;
+    readonly context: GuestContext;
+    #detailJson: string;
+    #detail: JobDetail | undefined = undefined;
+    constructor(
+      readonly id: number,
+      readonly job: JobCore,
+      detailJson: string,
+    ) {
+      this.#detailJson = detailJson;
+      const log =
+        (level: string) =>
+        (...args: unknown[]) =>
+          this.log(level, args);
+      this.console = {
+        log: log('log'),
+        info: log('info'),
+        warn: log('warn'),
+        error: log('error'),
+        debug: log('debug'),
+      };
+      this.context = new GuestContext(this);
+    }
+
+    get detail(): JobDetail {
+      return (this.#detail ??= jsonParse(this.#detailJson) as JobDetail);
+    }
+
+    log(level: string, args: unknown[]): void {
+      if (this.truncated) return;
+      let text = '';
+      for (let i = 0; i < args.length; i++) text += (i > 0 ? ' ' : '') + formatLogArg(args[i]);
+      const line = `${level}: ${text}`;
+      const bytes = utf8Length(line);
+      if (this.logs.length >= MAX_LOG_LINES || this.logBytes + bytes > MAX_LOG_BYTES) {
+        this.truncated = true;
+        this.logs.push(TRUNCATED);
+        return;
+      }
+      this.logs.push(line);
+      this.logBytes += bytes;
+    }
+
+    /** A call out to the platform, by value (canonical EJSON), tagged with this invocation. */
+    call(op: string, args: unknown[]): Promise<unknown> {
+      if (this.done) return Promise.reject(new Error('the invocation has already finished'));
+      if (this.pending.size >= MAX_PENDING_CALLS) {
+        return Promise.reject(new Error(`exceeded max async work queue size of ${MAX_PENDING_CALLS}`));
+      }
+      let payload: string;
+      try {
+        payload = ejsonStringify(args, { relaxed: false });
+      } catch (e) {
+        return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+      }
+      const callId = ++this.seq;
+      return new Promise((resolve, reject) => {
+        this.pending.set(callId, { resolve, reject });
+        bridge(M.HostCall, this.id, callId, op, payload);
+      });
+    }
+
+    /** The exported function `name`, instantiated with this invocation's context and console. */
+    load(name: string): (...args: unknown[]) => unknown {
+      const exported = compile(name)(this.context, this.console);
+      if (typeof exported !== 'function')
+        throw new TypeError(`function '${name}' does not export a function`);
+      return exported as (...args: unknown[]) => unknown;
+    }
+  }
+
+  /** `response` (reference §2.3): setters return the response, so calls chain. */
+  class GuestResponse {
+    #status: number | undefined = undefined;
+    #headers: Record<string, string[]> = {};
+    #body: string | Uint8Array | undefined = undefined;
+    #bodySet = false;
+
+    static read(r: GuestResponse) {
+      return { status: r.#status, headers: r.#headers, body: r.#body, bodySet: r.#bodySet };
+    }
+
+    setStatusCode(code: unknown): this {
+      const n = Number(code);
+      if (!Number.isInteger(n) || n < 100 || n > 599)
+        throw new TypeError(`invalid status code: ${String(code)}`);
+      this.#status = n;
+      return this;
+    }
+
+    setBody(body: unknown): this {
+      if (body === undefined || body === null) this.#body = '';
+      else if (typeof body === 'string') this.#body = body;
+      else if (typeof body === 'object' && (body as Dict)._bsontype === 'Binary')
+        this.#body = binaryBytes(body as BinaryLike).slice();
+      else if (body instanceof Uint8Array) this.#body = body.slice();
+      else if (body instanceof ArrayBuffer) this.#body = new Uint8Array(body.slice(0));
+      else if (typeof body === 'number' || typeof body === 'boolean') this.#body = String(body);
+      else throw new TypeError('response.setBody expects a string or a BSON.Binary');
+      this.#bodySet = true;
+      return this;
+    }
+
+    setHeader(name: unknown, value: unknown): this {
+      const key = String(name);
+      const existing = findHeader(this.#headers, key);
+      if (existing !== undefined) delete this.#headers[existing];
+      this.#headers[key] = [String(value)];
+      return this;
+    }
+
+    addHeader(name: unknown, value: unknown): this {
+      const key = String(name);
+      const existing = findHeader(this.#headers, key);
+      if (existing === undefined) this.#headers[key] = [String(value)];
+      else this.#headers[existing].push(String(value));
+      return this;
+    }
+  }
+
+  /** A query whose host call runs on first read; thenable, so returning or awaiting it gives the array. */
+  class GuestCursor {
+    #run: (options: Dict) => Promise<unknown>;
+    #options: Dict;
+    #result: Promise<unknown[]> | undefined = undefined;
+    #index = 0;
+    constructor(run: (options: Dict) => Promise<unknown>, options: unknown) {
+      this.#run = run;
+      this.#options = options !== null && typeof options === 'object' ? { ...(options as Dict) } : {};
+    }
+    sort(sort: unknown): this {
+      this.#options.sort = sort;
+      return this;
+    }
+    skip(n: unknown): this {
+      this.#options.skip = n;
+      return this;
+    }
+    limit(n: unknown): this {
+      this.#options.limit = n;
+      return this;
+    }
+    #fetch(): Promise<unknown[]> {
+      this.#result ??= this.#run(this.#options).then((docs) => {
+        if (!Array.isArray(docs)) throw new TypeError('cursor result is not an array');
+        return docs as unknown[];
+      });
+      return this.#result;
+    }
+    toArray(): Promise<unknown[]> {
+      return this.#fetch().then((docs) => docs.slice(this.#index));
+    }
+    next(): Promise<unknown> {
+      return this.#fetch().then((docs) => (this.#index < docs.length ? docs[this.#index++] : null));
+    }
+    hasNext(): Promise<boolean> {
+      return this.#fetch().then((docs) => this.#index < docs.length);
+    }
+    then<T1 = unknown[], T2 = never>(
+      onFulfilled?: (docs: unknown[]) => T1 | PromiseLike<T1>,
+      onRejected?: (reason: unknown) => T2 | PromiseLike<T2>,
+    ): Promise<T1 | T2> {
+      return this.toArray().then(onFulfilled, onRejected);
+    }
+  }
+
+  /** The collection subset of reference §2.8, each method one host call `mongodb.<method>`. */
+  class GuestCollection {
+    #inv: Invocation;
+    #prefix: unknown[];
+    constructor(inv: Invocation, service: string, db: string, name: string) {
+      this.#inv = inv;
+      this.#prefix = [service, db, name];
+    }
+    #call(method: string, args: unknown[]): Promise<unknown> {
+      let n = args.length;
+      while (n > 0 && args[n - 1] === undefined) n--;
+      const list = this.#prefix.slice();
+      for (let i = 0; i < n; i++) list.push(args[i] === undefined ? null : args[i]);
+      return this.#inv.call(`mongodb.${method}`, list);
+    }
+    find(query?: unknown, projection?: unknown, options?: unknown): GuestCursor {
+      return new GuestCursor((o) => this.#call('find', [query ?? {}, projection ?? null, o]), options);
+    }
+    aggregate(pipeline?: unknown, options?: unknown): GuestCursor {
+      return new GuestCursor((o) => this.#call('aggregate', [pipeline ?? [], o]), options);
+    }
+    findOne(query?: unknown, projection?: unknown, options?: unknown) {
+      return this.#call('findOne', [query ?? {}, projection, options]);
+    }
+    findOneAndUpdate(filter: unknown, update: unknown, options?: unknown) {
+      return this.#call('findOneAndUpdate', [filter, update, options]);
+    }
+    findOneAndReplace(filter: unknown, replacement: unknown, options?: unknown) {
+      return this.#call('findOneAndReplace', [filter, replacement, options]);
+    }
+    findOneAndDelete(filter: unknown, options?: unknown) {
+      return this.#call('findOneAndDelete', [filter, options]);
+    }
+    insertOne(document: unknown, options?: unknown) {
+      return this.#call('insertOne', [document, options]);
+    }
+    insertMany(documents: unknown, options?: unknown) {
+      return this.#call('insertMany', [documents, options]);
+    }
+    updateOne(filter: unknown, update: unknown, options?: unknown) {
+      return this.#call('updateOne', [filter, update, options]);
+    }
+    updateMany(filter: unknown, update: unknown, options?: unknown) {
+      return this.#call('updateMany', [filter, update, options]);
+    }
+    replaceOne(filter: unknown, replacement: unknown, options?: unknown) {
+      return this.#call('replaceOne', [filter, replacement, options]);
+    }
+    deleteOne(filter: unknown, options?: unknown) {
+      return this.#call('deleteOne', [filter, options]);
+    }
+    deleteMany(filter: unknown, options?: unknown) {
+      return this.#call('deleteMany', [filter, options]);
+    }
+    count(query?: unknown, options?: unknown) {
+      return this.#call('count', [query ?? {}, options]);
+    }
+    countDocuments(query?: unknown, options?: unknown) {
+      return this.#call('countDocuments', [query ?? {}, options]);
+    }
+    distinct(field: unknown, query?: unknown, options?: unknown) {
+      return this.#call('distinct', [field, query ?? {}, options]);
+    }
+    bulkWrite(operations: unknown, options?: unknown) {
+      return this.#call('bulkWrite', [operations, options]);
+    }
+  }
+
+  function serviceClient(inv: Invocation, service: string) {
+    return {
+      db(dbName: unknown) {
+        const db = String(dbName);
+        return {
+          collection: (name: unknown) => new GuestCollection(inv, service, db, String(name)),
+          getCollectionNames: () => inv.call('mongodb.getCollectionNames', [service, db]),
+        };
+      },
+      admin() {
+        return { getDBNames: () => inv.call('mongodb.getDBNames', [service]) };
+      },
+    };
+  }
+
+  /** `context` (reference §2.6). Parts are built on first use: most functions touch few of them. */
+  class GuestContext {
+    #inv: Invocation;
+    #request: Dict | undefined = undefined;
+    #environment: unknown = undefined;
+    #app: unknown = undefined;
+    #functions: Dict | undefined = undefined;
+    #services: Dict | undefined = undefined;
+    readonly runningAsSystem: () => boolean;
+    constructor(inv: Invocation) {
+      this.#inv = inv;
+      const system = Boolean(inv.job.sys);
+      this.runningAsSystem = () => system;
+    }
+    get values() {
+      return values;
+    }
+    get user(): Dict {
+      return this.#inv.detail.user;
+    }
+    get environment(): unknown {
+      return (this.#environment ??= jsonParse(environmentJson) as unknown);
+    }
+    get app(): unknown {
+      return (this.#app ??= jsonParse(appJson) as unknown);
+    }
+    get request() {
+      if (this.#request === undefined) {
+        const { request, endpoint } = this.#inv.detail;
+        const headers = this.#inv.job.h;
+        const first = (name: string) => {
+          const key = findHeader(headers, name);
+          return key === undefined ? '' : (headers[key][0] ?? '');
+        };
+        this.#request = {
+          remoteIPAddress: request.remoteIPAddress,
+          requestHeaders: headers,
+          webhookUrl: endpoint.route,
+          httpMethod: request.method,
+          rawQueryString: request.rawQueryString,
+          httpReferrer: first('Referer'),
+          httpUserAgent: first('User-Agent'),
+          service: '',
+          action: '',
+        };
+      }
+      return this.#request;
+    }
+    get functions() {
+      const inv = this.#inv;
+      return (this.#functions ??= Object.freeze({
+        execute: (name: unknown, ...args: unknown[]) => inv.load(String(name))(...args),
+      }));
+    }
+    get services() {
+      const inv = this.#inv;
+      return (this.#services ??= Object.freeze({
+        get: (name: unknown) => {
+          const service = String(name);
+          return services.has(service) ? serviceClient(inv, service) : undefined;
+        },
+      }));
+    }
+  }
+
+  function send(inv: Invocation, head: string, body?: string | Uint8Array): void {
+    inv.done = true;
+    invocations.delete(inv.id);
+    inv.pending.clear();
+    // Finished within its own `dispatch` call: hand the result back as the return value, one
+    // boundary crossing less than a bridge call. `head` is JSON, so it holds no raw newline.
+    if (inv.id === syncId && typeof body !== 'object') {
+      syncResult = body === undefined ? head : `${head}\n${body}`;
+      return;
+    }
+    bridge(M.Done, inv.id, 0, head, body);
+  }
+
+  function fail(inv: Invocation, code: string, message: string): void {
+    if (inv.done) return;
+    send(inv, jsonStringify({ e: { code, message }, l: inv.logs }));
+  }
+
+  /** The result rule of reference §2.4 and §7.3–7.5. */
+  function complete(inv: Invocation, value: unknown): void {
+    if (inv.done) return;
+    let head: string;
+    let body: string | Uint8Array | undefined;
+    try {
+      const job = inv.job;
+      const state = GuestResponse.read(inv.response);
+      const headers = state.headers;
+      const json = job.fmt !== 'EJSON';
+      const contentType = json ? 'application/json' : 'application/ejson';
+      const respondResult = job.rr;
+      if (state.bodySet) {
+        body = state.body;
+        if (findHeader(headers, 'Content-Type') === undefined) headers['Content-Type'] = [contentType];
+      } else if (respondResult && value !== undefined && value !== inv.response) {
+        body = json ? renderJson(value) : ejsonStringify(value, { relaxed: false });
+        const existing = findHeader(headers, 'Content-Type');
+        if (existing !== undefined) delete headers[existing];
+        headers['Content-Type'] = [contentType];
+      }
+      const status = state.status ?? (respondResult ? 200 : 204);
+      head = jsonStringify({ s: status, h: headers, l: inv.logs });
+    } catch (e) {
+      fail(inv, 'FunctionExecutionError', describeError(e));
+      return;
+    }
+    send(inv, head, body);
+  }
+
+  /** Result of the `dispatch` call in progress, when its invocation finishes before it returns. */
+  let syncId = 0;
+  let syncResult: string | undefined = undefined;
+
+  function start(id: number, jobText: string, bytes: Uint8Array | undefined): void {
+    let job: JobCore;
+    const split = jobText.indexOf('\n');
+    try {
+      job = jsonParse(split < 0 ? jobText : jobText.slice(0, split)) as JobCore;
+    } catch {
+      bridge(
+        M.Done,
+        id,
+        0,
+        jsonStringify({ e: { code: 'InternalServerError', message: 'malformed invocation' }, l: [] }),
+      );
+      return;
+    }
+    const inv = new Invocation(id, job, split < 0 ? '{}' : jobText.slice(split + 1));
+    invocations.set(id, inv);
+    if (!hasOwn(bundle.functions, job.f)) {
+      fail(inv, 'FunctionNotFound', `function not found: '${job.f}'`);
+      return;
+    }
+    let value: unknown;
+    try {
+      const fn = inv.load(job.f);
+      const body = job.b === null ? undefined : new Binary(bytes ?? new Uint8Array(0));
+      value = fn({ headers: job.h, query: job.q, body }, inv.response);
+    } catch (e) {
+      fail(inv, 'FunctionExecutionError', describeError(e));
+      return;
+    }
+    let thenable = false;
+    try {
+      thenable = isThenable(value);
+    } catch (e) {
+      fail(inv, 'FunctionExecutionError', describeError(e));
+      return;
+    }
+    if (!thenable) {
+      complete(inv, value);
+      return;
+    }
+    Promise.resolve(value).then(
+      (v) => complete(inv, v),
+      (e: unknown) => fail(inv, 'FunctionExecutionError', describeError(e)),
+    );
+  }
+
+  function settle(id: number, callId: number, ok: boolean, text: string): void {
+    const inv = invocations.get(id);
+    const waiter = inv?.pending.get(callId);
+    if (inv === undefined || waiter === undefined) return;
+    inv.pending.delete(callId);
+    if (!ok) {
+      waiter.reject(new Error(text));
+      return;
+    }
+    let value: unknown;
+    try {
+      value = ejsonParse(text, { relaxed: true });
+    } catch (e) {
+      waiter.reject(e);
+      return;
+    }
+    waiter.resolve(value);
+  }
+
+  /**
+   * The one entry point. Returns the `Done` text (`head`, or `head + "\n" + body` for a string body)
+   * when the invocation it started finished synchronously; otherwise results come through `bridge`.
+   */
+  return function dispatch(
+    kind: number,
+    id: number,
+    aux: number,
+    text: string,
+    data?: Uint8Array,
+  ): string | undefined {
+    if (kind === M.Invoke) {
+      syncId = id;
+      try {
+        start(id, text, data);
+        return syncResult;
+      } finally {
+        syncId = 0;
+        syncResult = undefined;
+      }
+    }
+    if (kind === M.HostReply) settle(id, aux, true, text);
+    else if (kind === M.HostError) settle(id, aux, false, text);
+    return undefined;
+  };
+}

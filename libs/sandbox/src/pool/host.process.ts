@@ -1,0 +1,106 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
+import { createInterface } from 'node:readline';
+import type { Frame } from '../protocol/frame.codec';
+import { FrameChannel } from '../protocol/frame.channel';
+import { FrameType } from '../protocol/frame.constants';
+import type { SandboxLogger } from '../sandbox-pool.options';
+import type { HostCommand } from './host-command';
+
+export interface HostProcessEvents<T> {
+  onReady(host: HostProcess<T>): void;
+  onFrame(host: HostProcess<T>, frame: Frame): void;
+  onExit(host: HostProcess<T>, reason: string): void;
+}
+
+/**
+ * One sandbox host child process as the pool sees it: the pipe to it and the pool's bookkeeping
+ * (which app it serves, which versions it has loaded, what runs in it: `T`). Policy lives in the pool.
+ */
+export class HostProcess<T> {
+  readonly pid: number;
+  /** The app it serves; null while it is the unassigned spare. */
+  appId: string | null = null;
+  ready = false;
+  alive = true;
+  lastUsed = 0;
+  /** Highest version loaded; older ones are unloaded once idle. */
+  latestVersion = -1;
+  /** Loaded version → invocations of it in flight. */
+  readonly versions = new Map<number, number>();
+  readonly running = new Map<number, T>();
+  /** Resolves when the process has exited. */
+  readonly exited: Promise<void>;
+  private readonly child: ChildProcess;
+  private stopping = false;
+  private readonly channel: FrameChannel;
+
+  constructor(command: HostCommand, logger: SandboxLogger, events: HostProcessEvents<T>) {
+    this.child = spawn(command.file, command.args, {
+      cwd: command.cwd,
+      // No platform variable (credentials, URLs) may reach tenant-adjacent code.
+      env: {},
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+    });
+    this.pid = this.child.pid ?? -1;
+    let exit!: () => void;
+    this.exited = new Promise((resolve) => (exit = resolve));
+    const ended = (reason: string): void => {
+      if (this.alive) {
+        this.alive = false;
+        events.onExit(this, reason);
+      }
+    };
+    this.child.on('exit', (code, signal) => {
+      ended(signal ? `killed by ${signal}` : `exited with code ${String(code)}`);
+      exit();
+    });
+    this.child.on('error', (error) => {
+      logger.error({ pid: this.pid, err: error.message }, 'sandbox host failed to start');
+      ended('failed to start');
+      exit();
+    });
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const source = this.child[stream];
+      if (source) {
+        createInterface({ input: source }).on('line', (line) => {
+          const fields = { pid: this.pid, appId: this.appId, stream };
+          if (stream === 'stderr') logger.warn(fields, line);
+          else logger.info(fields, line);
+        });
+      }
+    }
+    this.channel = new FrameChannel(
+      this.child.stdio[3] as Socket,
+      (frame) => {
+        if (frame.type === FrameType.Ready) {
+          this.ready = true;
+          events.onReady(this);
+        } else {
+          events.onFrame(this, frame);
+        }
+      },
+      () => {
+        // A host without its pipe is useless: make sure it is gone (unless it is exiting as asked).
+        if (!this.stopping) this.kill();
+        ended('pipe closed');
+      },
+    );
+  }
+
+  send(type: number, id: number, aux: number, head?: string, body?: string | Uint8Array): void {
+    this.channel.send(type, id, aux, head, body);
+  }
+
+  /** Closes the pipe (the host exits on its own), then kills it if it is still there after `graceMs`. */
+  stop(graceMs: number): Promise<void> {
+    this.stopping = true;
+    this.channel.close();
+    const timer = setTimeout(() => this.kill(), graceMs);
+    return this.exited.finally(() => clearTimeout(timer));
+  }
+
+  kill(): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+  }
+}

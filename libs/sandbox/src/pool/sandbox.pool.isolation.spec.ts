@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { runInNewContext } from 'node:vm';
+import { bundleOf, jobOf, memoryLogger, noHostCalls, text } from '../testing/sandbox.fixtures';
+import { SandboxPool } from './sandbox.pool';
+
+const PROBE = `exports = function (request, response) {
+  const attempt = (f) => { try { const v = f(); return v === undefined ? "undefined" : typeof v; } catch (e) { return "threw " + e.name; } };
+  const self = this;
+  return {
+    viaThis: attempt(() => self.constructor.constructor("return process")()),
+    viaContext: attempt(() => context.constructor.constructor("return process")()),
+    viaResponse: attempt(() => response.setBody.constructor("return process")()),
+    viaRequest: attempt(() => request.constructor.constructor("return require")()),
+    viaFunctions: attempt(() => context.functions.execute.constructor("return process")()),
+    globalFromFunction: attempt(() => Function("return globalThis")().process),
+    require: typeof require,
+    globals: Object.getOwnPropertyNames(Function("return globalThis")()),
+  };
+};`;
+
+describe('SandboxPool: what guest code can reach', () => {
+  const pool = new SandboxPool({
+    engine: 'isolated-vm',
+    maxProcesses: 3,
+    maxProcessesPerApp: 1,
+    logger: memoryLogger(),
+  });
+  afterAll(() => pool.close());
+
+  it('gets nothing of the host through constructors, and no bridge on the global object', async () => {
+    const r = await pool.run(
+      bundleOf('probe-abcde', { probe: PROBE }),
+      jobOf('probe-abcde', 'probe'),
+      noHostCalls,
+    );
+    const seen = JSON.parse(text(r.response?.body)) as Record<string, unknown> & { globals: string[] };
+    expect(seen).toMatchObject({
+      viaThis: 'threw ReferenceError',
+      viaContext: 'threw ReferenceError',
+      viaResponse: 'threw ReferenceError',
+      viaRequest: 'threw ReferenceError',
+      viaFunctions: 'threw ReferenceError',
+      globalFromFunction: 'undefined',
+      require: 'undefined',
+    });
+    // Everything beyond plain ECMAScript is what the runtime means to give: BSON, EJSON and the text codecs.
+    const standard = new Set(runInNewContext('Object.getOwnPropertyNames(globalThis)') as string[]);
+    expect(seen.globals.filter((name) => !standard.has(name)).sort()).toEqual([
+      'BSON',
+      'EJSON',
+      'TextDecoder',
+      'TextEncoder',
+      'atob',
+      'btoa',
+    ]);
+  }, 30_000);
+
+  it('starts hosts with an empty environment', async () => {
+    await pool.run(
+      bundleOf('env-abcde', { hello: 'exports = () => 1;' }),
+      jobOf('env-abcde', 'hello'),
+      noHostCalls,
+    );
+    const pid = pool.hosts().find((h) => h.appId === 'env-abcde')!.pid;
+    expect(readFileSync(`/proc/${pid}/environ`, 'utf8')).toBe('');
+  }, 30_000);
+
+  it('keeps apps apart: a global set by one app is not visible to another', async () => {
+    const setter = bundleOf('a-abcde', {
+      set: 'exports = function () { globalThis.leak = "from a"; return typeof globalThis.leak; };',
+    });
+    const getter = bundleOf('b-abcde', { get: 'exports = function () { return typeof globalThis.leak; };' });
+    expect(text((await pool.run(setter, jobOf('a-abcde', 'set'), noHostCalls)).response?.body)).toBe(
+      '"string"',
+    );
+    expect(text((await pool.run(getter, jobOf('b-abcde', 'get'), noHostCalls)).response?.body)).toBe(
+      '"undefined"',
+    );
+    const hosts = pool.hosts();
+    expect(hosts.find((h) => h.appId === 'a-abcde')!.pid).not.toBe(
+      hosts.find((h) => h.appId === 'b-abcde')!.pid,
+    );
+  }, 30_000);
+});
