@@ -1,4 +1,4 @@
-import { StandalonePlatform } from './support/standalone';
+import { StandalonePlatform, rawRequest } from './support/standalone';
 
 /**
  * Atlas-style function endpoints end to end (issue #2 item 6, reference/atlas-endpoints.md §0–§3.4, §7)
@@ -240,15 +240,13 @@ describe('Atlas function endpoints (standalone, real process)', () => {
 
   describe('the request object', () => {
     it('has MIME-canonical header keys with every value, first-occurrence query, raw body bytes', async () => {
-      const res = await platform.call(appId, '/echo?b=2&a=1&a=3&regions=na,eu', {
-        method: 'POST',
-        headers: [
-          ['x-customheader', 'one'],
-          ['X-CUSTOMHEADER', 'two'],
-          ['content-type', 'text/plain; charset=utf-8'],
-        ],
-        body: 'héllo wörld ✓',
-      });
+      const res = await rawRequest(
+        `${platform.gatewayUrl}/app/${appId}/endpoint/echo?b=2&a=1&a=3&regions=na,eu`,
+        'POST',
+        ['x-customheader', 'one', 'X-CUSTOMHEADER', 'two', 'content-type', 'text/plain; charset=utf-8'],
+        'héllo wörld ✓',
+      );
+      expect(res.text).toContain('"hasBody":true');
       expect(res.status).toBe(200);
       expect(res.json.headers['X-Customheader']).toEqual(['one', 'two']);
       expect(res.json.headers['Content-Type']).toEqual(['text/plain; charset=utf-8']);

@@ -36,7 +36,8 @@ describe('tenant isolation (standalone, real process)', () => {
         source: `exports = async () => ({ docs: await context.services.get("mongodb-atlas").db("shared").collection("docs").find({}, { _id: 0 }).toArray(),
           dbs: await context.services.get("mongodb-atlas").admin().getDBNames(),
           value: context.values.get("marker") ?? null,
-          other: await context.functions.execute("onlyIn${marker}").catch((e) => "missing: " + e.message) })`,
+          other: context.functions.execute("onlyIn${marker}"),
+          foreign: (() => { try { return context.functions.execute("onlyIn${marker === 'A' ? 'B' : 'A'}"); } catch (e) { return "missing"; } })() })`,
       });
       await platform.putFunction(app, `onlyIn${marker}`, { source: `exports = () => "${marker}"`, private: true });
       await platform.putFunction(app, 'keyed', { source: `exports = () => context.user.type` });
@@ -68,6 +69,9 @@ describe('tenant isolation (standalone, real process)', () => {
     expect(readB.json.value).toBe('B');
     expect(readA.json.other).toBe('A');
     expect(readB.json.other).toBe('B');
+    // Each app has a function the other does not: calling it across apps finds nothing.
+    expect(readA.json.foreign).toBe('missing');
+    expect(readB.json.foreign).toBe('missing');
   });
 
   it("app A's API key does not authenticate against app B", async () => {

@@ -157,3 +157,36 @@ export class StandalonePlatform {
     return code;
   }
 }
+
+/**
+ * An HTTP request with raw, repeated headers: `fetch` folds repeated names into one comma-joined
+ * value, which would hide how the gateway treats each occurrence.
+ */
+export function rawRequest(url: string, method: string, rawHeaders: string[], body?: string): Promise<HttpAnswer> {
+  // Imported lazily: only the few tests that need raw headers pay for it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const http = require('node:http') as typeof import('node:http');
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : Buffer.from(body, 'utf8');
+    // With raw headers Node adds neither Host nor Content-Length: HTTP/1.1 needs both.
+    const headers = [...rawHeaders, 'Host', new URL(url).host, ...(payload ? ['Content-Length', String(payload.length)] : [])];
+    const req = http.request(url, { method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        const headers = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+        let json: unknown;
+        try {
+          json = text ? JSON.parse(text) : undefined;
+        } catch {
+          json = undefined;
+        }
+        resolve({ status: res.statusCode ?? 0, headers, text, json });
+      });
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}

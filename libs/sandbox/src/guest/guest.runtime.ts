@@ -591,7 +591,9 @@ export function guestRuntime(
         if (existing !== undefined) delete headers[existing];
         headers['Content-Type'] = [contentType];
       }
-      const status = state.status ?? (respondResult ? 200 : 204);
+      // 204 only when nothing is sent: a body set with setBody under respond_result:false must reach
+      // the client (apps return data that way), and a 204 cannot carry one.
+      const status = state.status ?? (respondResult || state.bodySet ? 200 : 204);
       head = jsonStringify({ s: status, h: headers, l: inv.logs });
     } catch (e) {
       fail(inv, 'FunctionExecutionError', describeError(e));
