@@ -1,1 +1,4 @@
 export * from './api-key';
+export * from './api-key-matcher';
+export * from './payload-signature';
+export * from './secret-compare';

@@ -1,0 +1,37 @@
+import { secretsEqual, verifyPayloadSignature } from '@portico/auth';
+import type { EndpointSpec } from '@portico/contracts';
+import { GatewayErrors } from '../gateway-errors';
+
+/** The app secret an endpoint's validation names, or undefined when unnamed or not set in the app. */
+function endpointSecret(
+  endpoint: EndpointSpec,
+  secrets: Readonly<Record<string, string>>,
+): string | undefined {
+  const name = endpoint.secret_name;
+  return name !== undefined && Object.hasOwn(secrets, name) ? secrets[name] : undefined;
+}
+
+/** SECRET_AS_QUERY_PARAM (reference §3.3): `?secret=` must equal the named secret, compared in constant time. */
+export function assertQuerySecret(
+  endpoint: EndpointSpec,
+  secrets: Readonly<Record<string, string>>,
+  presented: string | undefined,
+): void {
+  const expected = endpointSecret(endpoint, secrets);
+  if (expected === undefined || presented === undefined || !secretsEqual(expected, presented))
+    throw GatewayErrors.secretRejected();
+}
+
+/** VERIFY_PAYLOAD (reference §3.3, §7.8): `Endpoint-Signature` must be the HMAC-SHA256 of the raw body bytes. */
+export function assertPayloadSignature(
+  endpoint: EndpointSpec,
+  secrets: Readonly<Record<string, string>>,
+  body: Uint8Array | null,
+  signature: string | undefined,
+): void {
+  const expected = endpointSecret(endpoint, secrets);
+  if (expected === undefined || !verifyPayloadSignature(expected, body ?? EMPTY, signature))
+    throw GatewayErrors.signatureRejected();
+}
+
+const EMPTY = new Uint8Array(0);

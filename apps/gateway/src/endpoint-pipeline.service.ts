@@ -1,0 +1,170 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { PORTICO_CONFIG, type PorticoConfig } from '@portico/config';
+import {
+  ErrorCode,
+  INVOCATION_TRANSPORT,
+  PorticoError,
+  type InvocationResult,
+  type InvocationTransport,
+} from '@portico/contracts';
+import type { AcceptNegotiator, AtlasFormat, CodecRegistry } from '@portico/formats';
+import { PORTICO_LOGGER, type Logger } from '@portico/logging';
+import { authenticate } from './auth/credential-authenticator';
+import { assertPayloadSignature, assertQuerySecret } from './auth/payload-validator';
+import { ATLAS_CODECS } from './gateway.constants';
+import { GatewayErrors } from './gateway-errors';
+import { sendAtlasError, logLink } from './reply/error-body';
+import { sendInvocationResponse } from './reply/response-writer';
+import { announcesBody, assertDeclaredLengthWithin, readBody } from './request/body-reader';
+import { parseEndpointUrl, type EndpointUrl } from './request/endpoint-url';
+import { canonicalHeaders } from './request/header-canonicalizer';
+import { parseQueryString } from './request/query-string';
+import { newRequestId, REQUEST_ID_HEADER } from './request/request-id';
+import type { CompiledApp } from './routing/compiled-app';
+import { RouterCache } from './routing/router-cache.service';
+
+const single = (value: string | string[] | undefined): string | undefined =>
+  Array.isArray(value) ? value[0] : value;
+const pathOf = (url: string): string => {
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+};
+
+/**
+ * The data plane's request path for Atlas-style endpoints: route → admit (size, secret, credentials,
+ * signature) → negotiate → invoke → answer. Plain functions on the hot path: no Nest pipes, guards or
+ * interceptors, bodies handled as bytes and never parsed, and no logging except once for an error the
+ * platform did not expect. Every answer carries `X-Request-Id`.
+ */
+@Injectable()
+export class EndpointPipeline {
+  private readonly negotiator: AcceptNegotiator<AtlasFormat>;
+
+  constructor(
+    private readonly cache: RouterCache,
+    @Inject(INVOCATION_TRANSPORT) private readonly transport: InvocationTransport,
+    @Inject(ATLAS_CODECS) codecs: CodecRegistry<AtlasFormat>,
+    @Inject(PORTICO_CONFIG) private readonly config: PorticoConfig,
+    @Inject(PORTICO_LOGGER) private readonly logger: Logger,
+  ) {
+    this.negotiator = codecs.negotiator(['JSON', 'EJSON']);
+  }
+
+  /** Answers one request; never rejects (every failure becomes an Atlas error body). */
+  async handle(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const requestId = newRequestId();
+    reply.header(REQUEST_ID_HEADER, requestId);
+    let appId: string | undefined;
+    try {
+      const url = parseEndpointUrl(request.url);
+      if (url === undefined) throw GatewayErrors.endpointNotFound(pathOf(request.url));
+      appId = url.appId;
+      const app = this.cache.peek(appId) ?? (await this.cache.get(appId));
+      if (app === null) throw GatewayErrors.appNotFound(appId);
+      await this.serve(app, url, requestId, request, reply);
+    } catch (err) {
+      this.fail(reply, err, requestId, appId);
+    }
+  }
+
+  /**
+   * Errors Fastify raises before the handler runs (e.g. a malformed Content-Type): answered with the
+   * same Atlas body. A 4xx keeps Fastify's client-safe message; anything else is an internal error.
+   */
+  handleFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+    const requestId = newRequestId();
+    reply.header(REQUEST_ID_HEADER, requestId);
+    const appId = parseEndpointUrl(request.url)?.appId;
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      const code = status === 413 ? ErrorCode.RequestTooLarge : ErrorCode.InvalidParameter;
+      this.fail(reply, new PorticoError(code, error.message, status), requestId, appId);
+    } else {
+      this.fail(reply, error, requestId, appId);
+    }
+  }
+
+  private async serve(
+    app: CompiledApp,
+    url: EndpointUrl,
+    requestId: string,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<void> {
+    const match = app.routes.match(request.method, url.path);
+    if (match.kind === 'not-found') throw GatewayErrors.endpointNotFound(url.path);
+    if (match.kind === 'method-not-allowed') {
+      throw GatewayErrors.methodNotAllowed(request.method, url.path, match.allow);
+    }
+    const { spec, fn, returnCodec } = match.target;
+    if (fn === undefined) throw GatewayErrors.functionNotFound(spec.function_name);
+
+    const { limits, secrets } = app.snapshot;
+    const headers = request.headers;
+    assertDeclaredLengthWithin(headers, limits.max_request_bytes);
+    const validation = spec.validation_method;
+    const { query, rawQueryString, secret } = parseQueryString(
+      url.query,
+      validation === 'SECRET_AS_QUERY_PARAM',
+    );
+    if (validation === 'SECRET_AS_QUERY_PARAM') assertQuerySecret(spec, secrets, secret);
+    const principal = authenticate(fn, headers, app.apiKeys);
+    const body = announcesBody(headers) ? await readBody(request.raw, limits.max_request_bytes) : null;
+    if (validation === 'VERIFY_PAYLOAD') {
+      assertPayloadSignature(spec, secrets, body, single(headers['endpoint-signature']));
+    }
+    const codec = this.negotiator.negotiate(single(headers.accept), returnCodec);
+
+    const result = await this.transport.invoke({
+      requestId,
+      appId: app.snapshot.appId,
+      version: app.snapshot.version,
+      functionName: spec.function_name,
+      deadline: Date.now() + limits.timeout_ms,
+      request: {
+        method: request.method,
+        route: spec.route,
+        headers: canonicalHeaders(request.raw.rawHeaders),
+        query,
+        rawQueryString,
+        remoteIPAddress: request.ip,
+        body,
+      },
+      endpoint: { route: spec.route, httpMethod: spec.http_method, respondResult: spec.respond_result },
+      responseFormat: codec.name,
+      user: principal.user,
+      runAsSystem: principal.runAsSystem,
+    });
+    this.answer(reply, result, codec.mediaType, app.snapshot.appId, requestId);
+  }
+
+  private answer(
+    reply: FastifyReply,
+    result: InvocationResult,
+    mediaType: string,
+    appId: string,
+    requestId: string,
+  ): void {
+    if (result.response !== undefined) {
+      sendInvocationResponse(reply, result.response, mediaType);
+    } else if (result.error !== undefined) {
+      const { code, message, status } = result.error;
+      sendAtlasError(
+        reply,
+        { code, message, status: status ?? 400 },
+        logLink(this.config.publicAdminUrl, appId, requestId),
+      );
+    } else {
+      throw new Error(`invocation result ${result.requestId} has neither a response nor an error`);
+    }
+  }
+
+  private fail(reply: FastifyReply, err: unknown, requestId: string, appId: string | undefined): void {
+    const expected = err instanceof PorticoError;
+    if (!expected) this.logger.error({ err, requestId, appId }, 'request failed unexpectedly');
+    if (reply.sent) return;
+    const link = appId === undefined ? undefined : logLink(this.config.publicAdminUrl, appId, requestId);
+    sendAtlasError(reply, expected ? err : GatewayErrors.internal(), link);
+  }
+}

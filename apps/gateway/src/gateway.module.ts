@@ -1,0 +1,89 @@
+import { Module, type DynamicModule, type Provider, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ConfigModule, type PorticoConfig } from '@portico/config';
+import { ErrorCode } from '@portico/contracts';
+import { createAtlasCodecRegistry } from '@portico/formats';
+import { PinoNestLogger, PORTICO_LOGGER, type Logger } from '@portico/logging';
+import { CatchAllRoute } from './catch-all-route.service';
+import { EndpointPipeline } from './endpoint-pipeline.service';
+import { ATLAS_CODECS } from './gateway.constants';
+import { HealthController } from './health.controller';
+import { sendAtlasError, type ErrorReply } from './reply/error-body';
+import { newRequestId, REQUEST_ID_HEADER } from './request/request-id';
+import { RouterCache } from './routing/router-cache.service';
+
+export interface GatewayModuleOptions {
+  /** Provides `REGISTRY_CLIENT` (in-process in standalone mode, Redis RPC in cluster mode). */
+  registryClient: Provider;
+  /** Provides `INVOCATION_TRANSPORT` (in-process in standalone mode, BullMQ in cluster mode). */
+  transport: Provider;
+}
+
+/**
+ * The data plane (DESIGN "gateway"). Expects `PORTICO_CONFIG` and `PORTICO_LOGGER` from global modules;
+ * everything it knows about apps comes through the two ports given here. It never reads tenant data
+ * and never runs tenant code.
+ */
+@Module({})
+export class GatewayModule {
+  static forRoot(options: GatewayModuleOptions): DynamicModule {
+    return {
+      module: GatewayModule,
+      controllers: [HealthController],
+      providers: [
+        options.registryClient,
+        options.transport,
+        { provide: ATLAS_CODECS, useFactory: createAtlasCodecRegistry },
+        RouterCache,
+        EndpointPipeline,
+        CatchAllRoute,
+      ],
+    };
+  }
+}
+
+type FastifyAdapterOptions = NonNullable<ConstructorParameters<typeof FastifyAdapter>[0]>;
+
+/**
+ * Creates the gateway's Nest application on Fastify, initialised but not listening: the caller does
+ * `await app.listen(config.http.port, config.http.host)` and, on shutdown, `await app.close()`.
+ * `module` imports `GatewayModule.forRoot(...)` and provides `PORTICO_LOGGER` globally (see apps/cli
+ * standalone); `config` becomes `PORTICO_CONFIG`.
+ */
+export async function createGatewayApp(
+  module: DynamicModule | Type<unknown>,
+  config: PorticoConfig,
+): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    logger: false,
+    requestIdHeader: false,
+    return503OnClosing: true,
+    // The gateway uses no Nest middleware; without middie no middleware hook runs on every request.
+    skipMiddie: true,
+    // Errors of Fastify's router, raised before any handler (e.g. a malformed percent escape in the path).
+    frameworkErrors: (error, _request, genericReply) => {
+      // The hook's reply is generic over every server flavour; its `send` cannot be typed for a string.
+      const reply = genericReply as unknown as ErrorReply;
+      reply.header(REQUEST_ID_HEADER, newRequestId());
+      sendAtlasError(
+        reply,
+        { code: ErrorCode.InvalidParameter, message: error.message, status: 400 },
+        undefined,
+      );
+    },
+  } satisfies FastifyAdapterOptions);
+
+  @Module({ imports: [ConfigModule.forRoot(config), module] })
+  class GatewayRoot {}
+
+  const app = await NestFactory.create<NestFastifyApplication>(GatewayRoot, adapter, {
+    bodyParser: false,
+    abortOnError: false,
+    bufferLogs: true,
+  });
+  app.useLogger(new PinoNestLogger(app.get<Logger>(PORTICO_LOGGER, { strict: false })));
+  app.flushLogs();
+  await app.init();
+  return app;
+}

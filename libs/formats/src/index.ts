@@ -1,0 +1,5 @@
+export * from './codec';
+export * from './codec-registry';
+export * from './json.codec';
+export * from './ejson.codec';
+export * from './atlas-codecs';
