@@ -369,7 +369,7 @@ describe('Atlas function endpoints (standalone, real process)', () => {
       expect(res.status).toBe(400);
       expect(res.json.error_code).toBe('FunctionExecutionError');
       expect(JSON.parse(res.json.error as string)).toEqual({ message: 'boom', name: 'Error' });
-      expect(res.json.link).toContain(`/admin/v1/apps/${appId}/logs`);
+      expect(res.json.link).toBe(`${platform.adminUrl}/admin/v1/apps/${appId}/logs?request_id=${res.headers.get('x-request-id')}`);
       expect(res.text).not.toMatch(/at .*\.(js|ts):\d+/);
     });
 

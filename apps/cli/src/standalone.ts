@@ -44,12 +44,16 @@ export async function startStandalone(baseConfig: PorticoConfig, logger: Logger)
   try {
     const registryApp = await createRegistryApp(rootModule('Registry', config, logger.child({ service: 'registry' }), store, RegistryModule), config);
     contexts.push(registryApp);
+    // Listen first: with ADMIN_PORT=0 the real port is known only now, and error links must name it.
+    await registryApp.listen(config.http.adminPort, config.http.host);
+    const adminUrl = urlOf(registryApp, config.http.host);
+    const served: PorticoConfig = config.publicAdminUrlIsDefault ? { ...config, publicAdminUrl: adminUrl } : config;
     const registryClient = registryApp.get<RegistryClient>(REGISTRY_CLIENT);
     const registryProvider = { provide: REGISTRY_CLIENT, useValue: registryClient };
 
     const workerLogger = logger.child({ service: 'worker' });
     const worker = await NestFactory.createApplicationContext(
-      rootModule('Worker', config, workerLogger, store, WorkerModule.forRoot({ registryClient: registryProvider })),
+      rootModule('Worker', served, workerLogger, store, WorkerModule.forRoot({ registryClient: registryProvider })),
       { logger: new PinoNestLogger(workerLogger) },
     );
     contexts.push(worker);
@@ -58,18 +62,15 @@ export async function startStandalone(baseConfig: PorticoConfig, logger: Logger)
     const gatewayApp = await createGatewayApp(
       rootModule(
         'Gateway',
-        config,
+        served,
         logger.child({ service: 'gateway' }),
         store,
         GatewayModule.forRoot({ registryClient: registryProvider, transport: { provide: INVOCATION_TRANSPORT, useValue: transport } }),
       ),
-      config,
+      served,
     );
     contexts.push(gatewayApp);
-
-    await registryApp.listen(config.http.adminPort, config.http.host);
     await gatewayApp.listen(config.http.port, config.http.host);
-    const adminUrl = urlOf(registryApp, config.http.host);
     const gatewayUrl = urlOf(gatewayApp, config.http.host);
     logger.info({ service: 'registry', url: adminUrl, docs: `${adminUrl}/admin/docs` }, `admin API listening on ${adminUrl}`);
     logger.info({ service: 'worker', engine: config.sandbox.engine, store: store.kind }, 'worker ready (in-process)');

@@ -6,6 +6,8 @@ export interface PorticoConfig {
   http: { host: string; port: number; adminPort: number };
   /** Base URL of the admin API used in the `link` of error bodies. */
   publicAdminUrl: string;
+  /** True when `publicAdminUrl` was derived from HOST/ADMIN_PORT rather than set explicitly. */
+  publicAdminUrlIsDefault: boolean;
   /** Admin bearer token; undefined ⇒ standalone generates one and stores it in the data dir. */
   adminToken: string | undefined;
   dataDir: string;
@@ -36,6 +38,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PorticoConfig 
   return {
     http: { host: e.HOST, port: e.PORT, adminPort: e.ADMIN_PORT },
     publicAdminUrl: (e.PORTICO_PUBLIC_ADMIN_URL ?? `http://${e.HOST}:${e.ADMIN_PORT}`).replace(/\/$/, ''),
+    publicAdminUrlIsDefault: e.PORTICO_PUBLIC_ADMIN_URL === undefined,
     adminToken: e.PORTICO_ADMIN_TOKEN,
     dataDir: resolve(e.PORTICO_DATA_DIR),
     store: e.MONGODB_URI ? { kind: 'mongodb', uri: e.MONGODB_URI, metadataDb: e.PORTICO_MONGODB_DB } : { kind: 'embedded' },
