@@ -9,7 +9,11 @@ describe('Atlas function endpoints (standalone, real process)', () => {
   let appId: string;
   let apiKey: string;
 
-  const fn = (source: string, extra: Record<string, unknown> = {}) => ({ source, run_as_system: true, ...extra });
+  const fn = (source: string, extra: Record<string, unknown> = {}) => ({
+    source,
+    run_as_system: true,
+    ...extra,
+  });
   const ep = (route: string, function_name: string, extra: Record<string, unknown> = {}) => ({
     route,
     http_method: 'GET',
@@ -50,11 +54,17 @@ describe('Atlas function endpoints (standalone, real process)', () => {
                  ctx: context.request };
       }`),
       method: fn(`exports = () => context.request.httpMethod`),
-      chain: fn(`exports = (req, res) => res.setStatusCode(202).setHeader("X-One", "a").addHeader("Cache-Control", "no-cache").addHeader("Cache-Control", "no-store").setBody("chained")`),
+      chain: fn(
+        `exports = (req, res) => res.setStatusCode(202).setHeader("X-One", "a").addHeader("Cache-Control", "no-cache").addHeader("Cache-Control", "no-store").setBody("chained")`,
+      ),
       statusAndReturn: fn(`exports = (req, res) => { res.setStatusCode(200); return "Hello world"; }`),
-      redirect: fn(`exports = (req, res) => { res.setStatusCode(302); res.setHeader("Location", "https://example.com/x"); res.setBody(""); }`),
+      redirect: fn(
+        `exports = (req, res) => { res.setStatusCode(302); res.setHeader("Location", "https://example.com/x"); res.setBody(""); }`,
+      ),
       silent: fn(`exports = () => ({ not: "sent" })`),
-      silentBody: fn(`exports = (req, res) => { res.setBody(JSON.stringify({ via: "setBody" })); return "ignored"; }`),
+      silentBody: fn(
+        `exports = (req, res) => { res.setBody(JSON.stringify({ via: "setBody" })); return "ignored"; }`,
+      ),
       typed: fn(`exports = () => ({
         oid: new BSON.ObjectId("5f1a2b3c4d5e6f7a8b9c0d1e"), date: new Date("2020-01-02T03:04:05.006Z"),
         dec: BSON.Decimal128.fromString("1.50"), i32: new BSON.Int32(7), long: BSON.Long.fromNumber(9007199254740991),
@@ -69,8 +79,12 @@ describe('Atlas function endpoints (standalone, real process)', () => {
         await c.insertMany([{ _id: 1, n: "a", qty: 5 }, { _id: 2, n: "b", qty: 1 }, { _id: 3, n: "c", qty: 9 }]);
         return c.count({});
       }`),
-      cursorReturn: fn(`exports = () => context.services.get("mongodb-atlas").db("shop").collection("items").find({}, { n: 1 }).sort({ qty: -1 }).limit(2)`),
-      cursorPromise: fn(`exports = async () => context.services.get("mongodb-atlas").db("shop").collection("items").find({ qty: { $gt: 2 } }).sort({ _id: 1 })`),
+      cursorReturn: fn(
+        `exports = () => context.services.get("mongodb-atlas").db("shop").collection("items").find({}, { n: 1 }).sort({ qty: -1 }).limit(2)`,
+      ),
+      cursorPromise: fn(
+        `exports = async () => context.services.get("mongodb-atlas").db("shop").collection("items").find({ qty: { $gt: 2 } }).sort({ _id: 1 })`,
+      ),
       collectionOps: fn(`exports = async () => {
         const c = context.services.get("mongodb-atlas").db("shop").collection("ops");
         await c.deleteMany({});
@@ -89,26 +103,60 @@ describe('Atlas function endpoints (standalone, real process)', () => {
                  matched: ups.matchedCount, beforeV: before.v, after, distinct: distinct.sort(), agg, firstK: first.k, del,
                  foundV: found.v, count: await c.count({}) };
       }`),
-      values: fn(`exports = () => ({ plain: context.values.get("greeting"), secretBacked: context.values.get("fromSecret"),
+      values:
+        fn(`exports = () => ({ plain: context.values.get("greeting"), secretBacked: context.values.get("fromSecret"),
         missing: context.values.get("nope") === undefined, env: context.environment.tag })`),
-      caller: fn(`exports = async (req) => ({ sum: await context.functions.execute("helpers/add", 2, 3), app: context.app.name, sys: context.runningAsSystem() })`),
+      caller: fn(
+        `exports = async (req) => ({ sum: await context.functions.execute("helpers/add", 2, 3), app: context.app.name, sys: context.runningAsSystem() })`,
+      ),
       'helpers/add': { source: `exports = (a, b) => a + b`, private: true },
-      logger: fn(`exports = () => { console.log("hello from", "logger", { n: 1 }); console.error("oops"); return "logged"; }`),
-      whoami: { source: `exports = () => ({ id: context.user.id, type: context.user.type, system: context.runningAsSystem() })` },
-      ejsonBody: fn(`exports = (req) => { const doc = EJSON.parse(req.body.text()); return { isDate: doc.when instanceof Date, year: doc.when.getUTCFullYear() }; }`),
+      logger: fn(
+        `exports = () => { console.log("hello from", "logger", { n: 1 }); console.error("oops"); return "logged"; }`,
+      ),
+      whoami: {
+        source: `exports = () => ({ id: context.user.id, type: context.user.type, system: context.runningAsSystem() })`,
+      },
+      ejsonBody: fn(
+        `exports = (req) => { const doc = EJSON.parse(req.body.text()); return { isDate: doc.when instanceof Date, year: doc.when.getUTCFullYear() }; }`,
+      ),
       anyMethod: fn(`exports = () => "any:" + context.request.httpMethod`),
     };
     for (const [name, spec] of Object.entries(functions)) await platform.putFunction(appId, name, spec);
-    expect((await platform.admin('PUT', `/apps/${appId}/secrets/secret_password`, { value: 'Super5ecr3tPa55w0rd' })).status).toBeLessThan(300);
-    expect((await platform.admin('PUT', `/apps/${appId}/values/greeting`, { value: { text: 'hi' } })).status).toBeLessThan(300);
-    expect((await platform.admin('PUT', `/apps/${appId}/values/fromSecret`, { value: 'secret_password', from_secret: true })).status).toBeLessThan(300);
+    expect(
+      (
+        await platform.admin('PUT', `/apps/${appId}/secrets/secret_password`, {
+          value: 'Super5ecr3tPa55w0rd',
+        })
+      ).status,
+    ).toBeLessThan(300);
+    expect(
+      (await platform.admin('PUT', `/apps/${appId}/values/greeting`, { value: { text: 'hi' } })).status,
+    ).toBeLessThan(300);
+    expect(
+      (
+        await platform.admin('PUT', `/apps/${appId}/values/fromSecret`, {
+          value: 'secret_password',
+          from_secret: true,
+        })
+      ).status,
+    ).toBeLessThan(300);
     await platform.putEndpoints(appId, [
       ep('/custom', 'custom', { http_method: 'POST' }),
       ep('/hello/latest', 'endpoint/hello/latest'),
-      ep('/passwordRequired', 'ok', { validation_method: 'SECRET_AS_QUERY_PARAM', secret_name: 'secret_password' }),
-      ep('/sendMessage', 'ok', { http_method: 'POST', validation_method: 'VERIFY_PAYLOAD', secret_name: 'secret_password' }),
+      ep('/passwordRequired', 'ok', {
+        validation_method: 'SECRET_AS_QUERY_PARAM',
+        secret_name: 'secret_password',
+      }),
+      ep('/sendMessage', 'ok', {
+        http_method: 'POST',
+        validation_method: 'VERIFY_PAYLOAD',
+        secret_name: 'secret_password',
+      }),
       ep('/echo', 'echo', { http_method: '*' }),
-      ep('/secretEcho', 'echo', { validation_method: 'SECRET_AS_QUERY_PARAM', secret_name: 'secret_password' }),
+      ep('/secretEcho', 'echo', {
+        validation_method: 'SECRET_AS_QUERY_PARAM',
+        secret_name: 'secret_password',
+      }),
       ep('/method', 'method', { http_method: 'PUT' }),
       ep('/method', 'method', { http_method: 'PATCH' }),
       ep('/chain', 'chain'),
@@ -145,7 +193,10 @@ describe('Atlas function endpoints (standalone, real process)', () => {
 
   describe('MongoDB documented examples', () => {
     it('POST /custom inserts the parsed body and answers 201 with the insertedId', async () => {
-      const res = await platform.call(appId, '/custom', { method: 'POST', body: JSON.stringify({ name: 'Leafie' }) });
+      const res = await platform.call(appId, '/custom', {
+        method: 'POST',
+        body: JSON.stringify({ name: 'Leafie' }),
+      });
       expect(res.status).toBe(201);
       expect(res.json.message).toBe('Successfully saved the request body');
       expect(res.json.insertedId).toMatch(/^[0-9a-f]{24}$/);
@@ -181,7 +232,11 @@ describe('Atlas function endpoints (standalone, real process)', () => {
     it('VERIFY_PAYLOAD: the documented Endpoint-Signature vector passes; a re-serialized body or bad signature fails', async () => {
       const body = '{ "message": "Hello!" }';
       const signature = 'sha256=d4f0537db4e230d7a6028a6f7c3bb1b57c9d16f39176d78697e559ac333e0b36';
-      const ok = await platform.call(appId, '/sendMessage', { method: 'POST', body, headers: { 'Endpoint-Signature': signature } });
+      const ok = await platform.call(appId, '/sendMessage', {
+        method: 'POST',
+        body,
+        headers: { 'Endpoint-Signature': signature },
+      });
       expect(ok.status).toBe(200);
       expect(ok.json).toEqual({ ok: 1 });
       const compact = await platform.call(appId, '/sendMessage', {
@@ -281,7 +336,11 @@ describe('Atlas function endpoints (standalone, real process)', () => {
 
     it('a request body in EJSON can be parsed with the EJSON global', async () => {
       const body = JSON.stringify({ name: 'Leafie', when: { $date: { $numberLong: '1638551310749' } } });
-      const res = await platform.call(appId, '/ejsonBody', { method: 'POST', body, headers: { 'Content-Type': 'application/ejson' } });
+      const res = await platform.call(appId, '/ejsonBody', {
+        method: 'POST',
+        body,
+        headers: { 'Content-Type': 'application/ejson' },
+      });
       expect(res.json).toEqual({ isDate: true, year: 2021 });
     });
   });
@@ -369,7 +428,9 @@ describe('Atlas function endpoints (standalone, real process)', () => {
       expect(res.status).toBe(400);
       expect(res.json.error_code).toBe('FunctionExecutionError');
       expect(JSON.parse(res.json.error as string)).toEqual({ message: 'boom', name: 'Error' });
-      expect(res.json.link).toBe(`${platform.adminUrl}/admin/v1/apps/${appId}/logs?request_id=${res.headers.get('x-request-id')}`);
+      expect(res.json.link).toBe(
+        `${platform.adminUrl}/admin/v1/apps/${appId}/logs?request_id=${res.headers.get('x-request-id')}`,
+      );
       expect(res.text).not.toMatch(/at .*\.(js|ts):\d+/);
     });
 
@@ -397,20 +458,32 @@ describe('Atlas function endpoints (standalone, real process)', () => {
     it('answers the §3.4 bodies: no credentials 400, partial 400, unknown key 401', async () => {
       const none = await platform.call(appId, '/whoami');
       expect(none.status).toBe(400);
-      expect(none.json).toMatchObject({ error: 'no authentication methods were specified', error_code: 'InvalidParameter' });
+      expect(none.json).toMatchObject({
+        error: 'no authentication methods were specified',
+        error_code: 'InvalidParameter',
+      });
       const partial = await platform.call(appId, '/whoami', { headers: { email: 'a@b.c' } });
       expect(partial.status).toBe(400);
       expect(partial.json.error_code).toBe('MissingParameter');
       const wrong = await platform.call(appId, '/whoami', { headers: { apiKey: 'x'.repeat(64) } });
       expect(wrong.status).toBe(401);
-      expect(wrong.json).toMatchObject({ error: 'invalid session: error finding user for endpoint', error_code: 'InvalidSession' });
+      expect(wrong.json).toMatchObject({
+        error: 'invalid session: error finding user for endpoint',
+        error_code: 'InvalidSession',
+      });
     });
 
     it('a deleted key stops working', async () => {
       const created = await platform.admin('POST', `/apps/${appId}/api-keys`, { name: 'temp' });
-      expect((await platform.call(appId, '/whoami', { headers: { apiKey: created.json.key } })).status).toBe(200);
-      expect((await platform.admin('DELETE', `/apps/${appId}/api-keys/${created.json.id}`)).status).toBeLessThan(300);
-      expect((await platform.call(appId, '/whoami', { headers: { apiKey: created.json.key } })).status).toBe(401);
+      expect((await platform.call(appId, '/whoami', { headers: { apiKey: created.json.key } })).status).toBe(
+        200,
+      );
+      expect(
+        (await platform.admin('DELETE', `/apps/${appId}/api-keys/${created.json.id}`)).status,
+      ).toBeLessThan(300);
+      expect((await platform.call(appId, '/whoami', { headers: { apiKey: created.json.key } })).status).toBe(
+        401,
+      );
     });
 
     it('run_as_system functions need no credentials and see a system user', async () => {
@@ -441,7 +514,12 @@ describe('Atlas function endpoints (standalone, real process)', () => {
 
     it('values.get returns plain and secret-backed values; environment is present', async () => {
       const res = await platform.call(appId, '/values');
-      expect(res.json).toEqual({ plain: { text: 'hi' }, secretBacked: 'Super5ecr3tPa55w0rd', missing: true, env: '' });
+      expect(res.json).toEqual({
+        plain: { text: 'hi' },
+        secretBacked: 'Super5ecr3tPa55w0rd',
+        missing: true,
+        env: '',
+      });
     });
 
     it('functions.execute calls private functions; context.app names the app', async () => {

@@ -22,16 +22,40 @@ describe('sandbox limits (standalone, real process)', () => {
     await platform.start();
     noisy = await platform.createApp('noisy');
     quiet = await platform.createApp('quiet');
-    expect((await platform.admin('PATCH', `/apps/${noisy}`, { limits: { timeout_ms: 1500, memory_mb: 64, max_request_bytes: 1024 } })).status).toBe(200);
-    await platform.putFunction(noisy, 'spin', { run_as_system: true, source: `exports = () => { while (true) {} }` });
-    await platform.putFunction(noisy, 'asyncSpin', { run_as_system: true, source: `exports = async () => { for (;;) { await null; } }` });
+    expect(
+      (
+        await platform.admin('PATCH', `/apps/${noisy}`, {
+          limits: { timeout_ms: 1500, memory_mb: 64, max_request_bytes: 1024 },
+        })
+      ).status,
+    ).toBe(200);
+    await platform.putFunction(noisy, 'spin', {
+      run_as_system: true,
+      source: `exports = () => { while (true) {} }`,
+    });
+    await platform.putFunction(noisy, 'asyncSpin', {
+      run_as_system: true,
+      source: `exports = async () => { for (;;) { await null; } }`,
+    });
     await platform.putFunction(noisy, 'bomb', {
       run_as_system: true,
       source: `exports = () => { const hog = []; for (;;) { hog.push(new Array(1e6).fill(Math.random())); } }`,
     });
-    await platform.putFunction(noisy, 'fine', { run_as_system: true, source: `exports = () => "still here"` });
-    await platform.putEndpoints(noisy, [endpoint('/spin', 'spin'), endpoint('/asyncSpin', 'asyncSpin'), endpoint('/bomb', 'bomb'), endpoint('/fine', 'fine'), { ...endpoint('/upload', 'fine'), http_method: 'POST' }]);
-    await platform.putFunction(quiet, 'hello', { run_as_system: true, source: `exports = () => ({ hello: "world" })` });
+    await platform.putFunction(noisy, 'fine', {
+      run_as_system: true,
+      source: `exports = () => "still here"`,
+    });
+    await platform.putEndpoints(noisy, [
+      endpoint('/spin', 'spin'),
+      endpoint('/asyncSpin', 'asyncSpin'),
+      endpoint('/bomb', 'bomb'),
+      endpoint('/fine', 'fine'),
+      { ...endpoint('/upload', 'fine'), http_method: 'POST' },
+    ]);
+    await platform.putFunction(quiet, 'hello', {
+      run_as_system: true,
+      source: `exports = () => ({ hello: "world" })`,
+    });
     await platform.putEndpoints(quiet, [endpoint('/hello', 'hello')]);
   }, 60_000);
 
@@ -91,7 +115,9 @@ describe('sandbox limits (standalone, real process)', () => {
   });
 
   it('the overruns are in the invocation log', async () => {
-    const logs = await platform.waitForLogs(noisy, (l) => l.some((e) => e.error?.code === 'MemoryLimitExceeded'));
+    const logs = await platform.waitForLogs(noisy, (l) =>
+      l.some((e) => e.error?.code === 'MemoryLimitExceeded'),
+    );
     expect(logs.some((e) => e.error?.code === 'ExecutionTimeLimitExceeded')).toBe(true);
   });
 });

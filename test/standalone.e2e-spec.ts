@@ -69,7 +69,9 @@ describe('standalone process', () => {
       const noName = await platform.admin('POST', '/apps', {});
       expect(noName.status).toBe(400);
       expect(Object.keys(noName.json.details)).toContain('name');
-      const badLimits = await platform.admin('PATCH', `/apps/${appId}`, { limits: { timeout_ms: 'soon', memory_mb: -1 } });
+      const badLimits = await platform.admin('PATCH', `/apps/${appId}`, {
+        limits: { timeout_ms: 'soon', memory_mb: -1 },
+      });
       expect(badLimits.status).toBe(400);
       expect(Object.keys(badLimits.json.details).sort()).toEqual(['limits.memory_mb', 'limits.timeout_ms']);
       const badEndpoints = await platform.admin('PUT', `/apps/${appId}/endpoints`, [
@@ -100,7 +102,9 @@ describe('standalone process', () => {
       const doc = await fetch(`${platform.adminUrl}/admin/v1/openapi.json`);
       expect(doc.status).toBe(200);
       const spec = (await doc.json()) as { paths: Record<string, unknown> };
-      expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/admin/v1/apps', '/admin/v1/apps/{appId}/endpoints']));
+      expect(Object.keys(spec.paths)).toEqual(
+        expect.arrayContaining(['/admin/v1/apps', '/admin/v1/apps/{appId}/endpoints']),
+      );
       const ui = await fetch(`${platform.adminUrl}/admin/docs`);
       expect(ui.status).toBe(200);
       expect(await ui.text()).toContain('<html');

@@ -39,10 +39,17 @@ describe('tenant isolation (standalone, real process)', () => {
           other: context.functions.execute("onlyIn${marker}"),
           foreign: (() => { try { return context.functions.execute("onlyIn${marker === 'A' ? 'B' : 'A'}"); } catch (e) { return "missing"; } })() })`,
       });
-      await platform.putFunction(app, `onlyIn${marker}`, { source: `exports = () => "${marker}"`, private: true });
+      await platform.putFunction(app, `onlyIn${marker}`, {
+        source: `exports = () => "${marker}"`,
+        private: true,
+      });
       await platform.putFunction(app, 'keyed', { source: `exports = () => context.user.type` });
       await platform.admin('PUT', `/apps/${app}/values/marker`, { value: marker });
-      await platform.putEndpoints(app, [endpoint('/write', 'write', { http_method: 'POST' }), endpoint('/read', 'read'), endpoint('/keyed', 'keyed')]);
+      await platform.putEndpoints(app, [
+        endpoint('/write', 'write', { http_method: 'POST' }),
+        endpoint('/read', 'read'),
+        endpoint('/keyed', 'keyed'),
+      ]);
     }
     keyA = (await platform.admin('POST', `/apps/${a}/api-keys`, { name: 'a-key' })).json.key;
   }, 60_000);

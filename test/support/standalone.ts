@@ -36,7 +36,10 @@ export class StandalonePlatform {
   private output = '';
   private readonly ownsDataDir: boolean;
 
-  constructor(private readonly env: Record<string, string> = {}, dataDir?: string) {
+  constructor(
+    private readonly env: Record<string, string> = {},
+    dataDir?: string,
+  ) {
     this.ownsDataDir = !dataDir;
     this.dataDir = dataDir ?? mkdtempSync(join(tmpdir(), 'portico-e2e-'));
   }
@@ -47,7 +50,8 @@ export class StandalonePlatform {
   }
 
   async start(timeoutMs = 20_000): Promise<this> {
-    if (!existsSync(CLI_ENTRY)) throw new Error(`${CLI_ENTRY} is missing: run \`npm run build\` first (npm test does it)`);
+    if (!existsSync(CLI_ENTRY))
+      throw new Error(`${CLI_ENTRY} is missing: run \`npm run build\` first (npm test does it)`);
     const child = spawn(process.execPath, [CLI_ENTRY, 'dev'], {
       env: {
         PATH: process.env.PATH ?? '',
@@ -64,7 +68,10 @@ export class StandalonePlatform {
     });
     this.child = child;
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`standalone did not start in ${timeoutMs} ms:\n${this.output}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`standalone did not start in ${timeoutMs} ms:\n${this.output}`)),
+        timeoutMs,
+      );
       const onLine = (line: string) => {
         try {
           const entry = JSON.parse(line) as { service?: string; url?: string };
@@ -96,7 +103,12 @@ export class StandalonePlatform {
   }
 
   /** Calls the admin API with the bearer token (override with `token: null` or another string). */
-  async admin(method: string, path: string, body?: unknown, opts: { token?: string | null; rawBody?: string } = {}): Promise<HttpAnswer> {
+  async admin(
+    method: string,
+    path: string,
+    body?: unknown,
+    opts: { token?: string | null; rawBody?: string } = {},
+  ): Promise<HttpAnswer> {
     const token = opts.token === undefined ? this.token : opts.token;
     const headers: Record<string, string> = {};
     if (token !== null) headers.authorization = `Bearer ${token}`;
@@ -162,21 +174,32 @@ export class StandalonePlatform {
  * An HTTP request with raw, repeated headers: `fetch` folds repeated names into one comma-joined
  * value, which would hide how the gateway treats each occurrence.
  */
-export function rawRequest(url: string, method: string, rawHeaders: string[], body?: string): Promise<HttpAnswer> {
+export function rawRequest(
+  url: string,
+  method: string,
+  rawHeaders: string[],
+  body?: string,
+): Promise<HttpAnswer> {
   // Imported lazily: only the few tests that need raw headers pay for it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const http = require('node:http') as typeof import('node:http');
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : Buffer.from(body, 'utf8');
     // With raw headers Node adds neither Host nor Content-Length: HTTP/1.1 needs both.
-    const headers = [...rawHeaders, 'Host', new URL(url).host, ...(payload ? ['Content-Length', String(payload.length)] : [])];
+    const headers = [
+      ...rawHeaders,
+      'Host',
+      new URL(url).host,
+      ...(payload ? ['Content-Length', String(payload.length)] : []),
+    ];
     const req = http.request(url, { method, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
         const headers = new Headers();
-        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+        for (const [k, v] of Object.entries(res.headers))
+          if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
         let json: unknown;
         try {
           json = text ? JSON.parse(text) : undefined;

@@ -9,7 +9,9 @@ export class AdminApiError extends Error {
     readonly body: unknown,
   ) {
     const b = body as { error?: string; details?: unknown } | undefined;
-    super(`admin API answered ${status}: ${b?.error ?? JSON.stringify(body)}${b?.details ? ` ${JSON.stringify(b.details)}` : ''}`);
+    super(
+      `admin API answered ${status}: ${b?.error ?? JSON.stringify(body)}${b?.details ? ` ${JSON.stringify(b.details)}` : ''}`,
+    );
   }
 }
 
@@ -25,14 +27,19 @@ export class AdminClient {
     try {
       return readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
     } catch {
-      throw new Error(`no admin token: set PORTICO_ADMIN_TOKEN or pass --token (none found in ${dataDir}/admin-token)`);
+      throw new Error(
+        `no admin token: set PORTICO_ADMIN_TOKEN or pass --token (none found in ${dataDir}/admin-token)`,
+      );
     }
   }
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const res = await fetch(`${this.config.adminUrl}/admin/v1${path}`, {
       method,
-      headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${this.token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();

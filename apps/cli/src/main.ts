@@ -61,7 +61,8 @@ async function client(argv: string[]): Promise<void> {
     adminToken: values.token ?? base.adminToken,
   };
   const [command, ...args] = positionals;
-  const out = (v: unknown) => process.stdout.write(`${typeof v === 'string' ? v : JSON.stringify(v, null, 2)}\n`);
+  const out = (v: unknown) =>
+    process.stdout.write(`${typeof v === 'string' ? v : JSON.stringify(v, null, 2)}\n`);
   switch (command) {
     case 'apps': {
       const admin = new AdminClient(config);
@@ -76,7 +77,12 @@ async function client(argv: string[]): Promise<void> {
     case 'logs': {
       if (!args[0]) throw new UsageError('logs needs an app id');
       const limit = values.limit ?? '20';
-      out(await new AdminClient(config).request('GET', `/apps/${encodeURIComponent(args[0])}/logs?limit=${encodeURIComponent(limit)}`));
+      out(
+        await new AdminClient(config).request(
+          'GET',
+          `/apps/${encodeURIComponent(args[0])}/logs?limit=${encodeURIComponent(limit)}`,
+        ),
+      );
       return;
     }
     case 'invoke': {
@@ -88,11 +94,14 @@ async function client(argv: string[]): Promise<void> {
         if (i <= 0) throw new UsageError(`bad --header '${h}' (expected 'Name: value')`);
         headers[h.slice(0, i).trim()] = h.slice(i + 1).trim();
       }
-      const res = await fetch(`${config.dataPlaneUrl}/app/${encodeURIComponent(appId)}/endpoint${route.startsWith('/') ? route : `/${route}`}`, {
-        method: values.method ?? (values.data === undefined ? 'GET' : 'POST'),
-        headers,
-        body: values.data,
-      });
+      const res = await fetch(
+        `${config.dataPlaneUrl}/app/${encodeURIComponent(appId)}/endpoint${route.startsWith('/') ? route : `/${route}`}`,
+        {
+          method: values.method ?? (values.data === undefined ? 'GET' : 'POST'),
+          headers,
+          body: values.data,
+        },
+      );
       out(`HTTP ${res.status}`);
       res.headers.forEach((v, k) => out(`${k}: ${v}`));
       out('');

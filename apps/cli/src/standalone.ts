@@ -16,11 +16,22 @@ export interface RunningPlatform {
 }
 
 /** A root module for one service of the standalone process: shared config, logger and store. */
-function rootModule(name: string, config: PorticoConfig, logger: Logger, store: Store, feature: DynamicModule | typeof RegistryModule) {
+function rootModule(
+  name: string,
+  config: PorticoConfig,
+  logger: Logger,
+  store: Store,
+  feature: DynamicModule | typeof RegistryModule,
+) {
   class Root {}
   Object.defineProperty(Root, 'name', { value: `${name}Root` });
   Module({
-    imports: [ConfigModule.forRoot(config), LoggingModule.forRoot(logger), StoreModule.forRoot({ store }), feature],
+    imports: [
+      ConfigModule.forRoot(config),
+      LoggingModule.forRoot(logger),
+      StoreModule.forRoot({ store }),
+      feature,
+    ],
   })(Root);
   return Root;
 }
@@ -42,18 +53,29 @@ export async function startStandalone(baseConfig: PorticoConfig, logger: Logger)
   const store = await openStore(config);
   const contexts: INestApplicationContext[] = [];
   try {
-    const registryApp = await createRegistryApp(rootModule('Registry', config, logger.child({ service: 'registry' }), store, RegistryModule), config);
+    const registryApp = await createRegistryApp(
+      rootModule('Registry', config, logger.child({ service: 'registry' }), store, RegistryModule),
+      config,
+    );
     contexts.push(registryApp);
     // Listen first: with ADMIN_PORT=0 the real port is known only now, and error links must name it.
     await registryApp.listen(config.http.adminPort, config.http.host);
     const adminUrl = urlOf(registryApp, config.http.host);
-    const served: PorticoConfig = config.publicAdminUrlIsDefault ? { ...config, publicAdminUrl: adminUrl } : config;
+    const served: PorticoConfig = config.publicAdminUrlIsDefault
+      ? { ...config, publicAdminUrl: adminUrl }
+      : config;
     const registryClient = registryApp.get<RegistryClient>(REGISTRY_CLIENT);
     const registryProvider = { provide: REGISTRY_CLIENT, useValue: registryClient };
 
     const workerLogger = logger.child({ service: 'worker' });
     const worker = await NestFactory.createApplicationContext(
-      rootModule('Worker', served, workerLogger, store, WorkerModule.forRoot({ registryClient: registryProvider })),
+      rootModule(
+        'Worker',
+        served,
+        workerLogger,
+        store,
+        WorkerModule.forRoot({ registryClient: registryProvider }),
+      ),
       { logger: new PinoNestLogger(workerLogger) },
     );
     contexts.push(worker);
@@ -65,19 +87,31 @@ export async function startStandalone(baseConfig: PorticoConfig, logger: Logger)
         served,
         logger.child({ service: 'gateway' }),
         store,
-        GatewayModule.forRoot({ registryClient: registryProvider, transport: { provide: INVOCATION_TRANSPORT, useValue: transport } }),
+        GatewayModule.forRoot({
+          registryClient: registryProvider,
+          transport: { provide: INVOCATION_TRANSPORT, useValue: transport },
+        }),
       ),
       served,
     );
     contexts.push(gatewayApp);
     await gatewayApp.listen(config.http.port, config.http.host);
     const gatewayUrl = urlOf(gatewayApp, config.http.host);
-    logger.info({ service: 'registry', url: adminUrl, docs: `${adminUrl}/admin/docs` }, `admin API listening on ${adminUrl}`);
-    logger.info({ service: 'worker', engine: config.sandbox.engine, store: store.kind }, 'worker ready (in-process)');
+    logger.info(
+      { service: 'registry', url: adminUrl, docs: `${adminUrl}/admin/docs` },
+      `admin API listening on ${adminUrl}`,
+    );
+    logger.info(
+      { service: 'worker', engine: config.sandbox.engine, store: store.kind },
+      'worker ready (in-process)',
+    );
     logger.info({ service: 'gateway', url: gatewayUrl }, `data plane listening on ${gatewayUrl}`);
     if (generated) {
       // Printed once, on the run that created it; later runs read it from the data dir.
-      logger.info({ adminToken: token, file: `${config.dataDir}/admin-token` }, 'generated an admin token (stored in the data dir)');
+      logger.info(
+        { adminToken: token, file: `${config.dataDir}/admin-token` },
+        'generated an admin token (stored in the data dir)',
+      );
     }
 
     let closing: Promise<void> | undefined;

@@ -14,7 +14,7 @@ interface Answer {
   status: number;
   headers: Headers;
   text: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers are checked field by field
+
   body: any;
 }
 

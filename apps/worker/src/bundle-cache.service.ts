@@ -17,7 +17,8 @@ export class BundleCache implements OnModuleDestroy {
   constructor(@Inject(REGISTRY_CLIENT) private readonly registry: RegistryClient) {
     // Deleted apps free their bundles at once; new versions need no invalidation.
     this.unsubscribe = registry.onDeploymentChanged(({ appId, version }) => {
-      if (version === null) for (const key of this.bundles.keys()) if (key.startsWith(`${appId}@`)) this.bundles.delete(key);
+      if (version === null)
+        for (const key of this.bundles.keys()) if (key.startsWith(`${appId}@`)) this.bundles.delete(key);
     });
   }
 
@@ -37,7 +38,8 @@ export class BundleCache implements OnModuleDestroy {
           this.pending.delete(key);
           if (bundle) {
             this.bundles.set(key, bundle);
-            if (this.bundles.size > MAX_BUNDLES) this.bundles.delete(this.bundles.keys().next().value as string);
+            if (this.bundles.size > MAX_BUNDLES)
+              this.bundles.delete(this.bundles.keys().next().value as string);
           }
           return bundle;
         },

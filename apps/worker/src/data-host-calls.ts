@@ -1,6 +1,6 @@
 import { EJSON } from 'bson';
 import { PorticoError, ErrorCode, type AppId, type FunctionBundle } from '@portico/contracts';
-import type { Doc, Filter, TenantDataRepository, Namespace, Update, BulkWriteOp } from '@portico/store';
+import type { Doc, TenantDataRepository, Namespace, Update, BulkWriteOp } from '@portico/store';
 import type { HostCall, HostCallHandler } from '@portico/sandbox';
 
 type Sort = Record<string, 1 | -1>;
@@ -89,11 +89,11 @@ function collectionOps(data: TenantDataRepository, appId: AppId) {
     },
     count: (ns: Namespace, [filter, options]: unknown[]) => {
       const o = asObject(options);
-      return data.count(appId, ns, asObject(filter) as Filter, { skip: num(o.skip), limit: num(o.limit) });
+      return data.count(appId, ns, asObject(filter), { skip: num(o.skip), limit: num(o.limit) });
     },
     countDocuments: (ns: Namespace, [filter, options]: unknown[]) => {
       const o = asObject(options);
-      return data.count(appId, ns, asObject(filter) as Filter, { skip: num(o.skip), limit: num(o.limit) });
+      return data.count(appId, ns, asObject(filter), { skip: num(o.skip), limit: num(o.limit) });
     },
     distinct: (ns: Namespace, [field, filter]: unknown[]) => {
       if (typeof field !== 'string')

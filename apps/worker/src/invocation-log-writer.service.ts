@@ -28,7 +28,8 @@ export class InvocationLogWriter implements OnApplicationShutdown {
   append(appId: AppId, entry: InvocationLogEntry): void {
     if (this.buffer.length >= MAX_BUFFERED) {
       this.buffer.shift();
-      if (this.dropped++ === 0) this.logger.warn({ appId }, 'invocation log buffer full: dropping oldest entries');
+      if (this.dropped++ === 0)
+        this.logger.warn({ appId }, 'invocation log buffer full: dropping oldest entries');
     }
     this.buffer.push({ appId, entry });
     this.timer ??= setTimeout(() => void this.flush(), FLUSH_INTERVAL_MS);
@@ -41,12 +42,11 @@ export class InvocationLogWriter implements OnApplicationShutdown {
     const batch = this.buffer;
     this.buffer = [];
     this.flushing = this.flushing.then(async () => {
-      for (const { appId, entry } of batch) {
-        try {
-          await this.store.metadata.appendLog(appId, entry);
-        } catch (err) {
-          this.logger.warn({ err, appId }, 'could not write an invocation log entry');
-        }
+      try {
+        // One write for the whole batch: a transaction per entry would cost more than the call.
+        await this.store.metadata.appendLogs(batch);
+      } catch (err) {
+        this.logger.warn({ err, entries: batch.length }, 'could not write invocation log entries');
       }
     });
     return this.flushing;

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { AppId, FunctionBundle, InvocationFailure, InvocationJob, InvocationResult } from '@portico/contracts';
+import type {
+  AppId,
+  FunctionBundle,
+  InvocationFailure,
+  InvocationJob,
+  InvocationResult,
+} from '@portico/contracts';
 import { PORTICO_LOGGER, type Logger } from '@portico/logging';
 import { SANDBOX_RUNNER, type SandboxRunner } from '@portico/sandbox';
 import { STORE, type Store } from '@portico/store';
@@ -37,8 +43,15 @@ export class InvocationService {
     try {
       result = await this.run(job, startedAt);
     } catch (err) {
-      this.logger.error({ err, appId: job.appId, requestId: job.requestId }, 'invocation failed inside the platform');
-      result = failed(job, { code: 'InternalServerError', message: 'internal server error', status: 500 }, startedAt);
+      this.logger.error(
+        { err, appId: job.appId, requestId: job.requestId },
+        'invocation failed inside the platform',
+      );
+      result = failed(
+        job,
+        { code: 'InternalServerError', message: 'internal server error', status: 500 },
+        startedAt,
+      );
     }
     this.record(job, result, startedAt);
     return result;
@@ -47,15 +60,31 @@ export class InvocationService {
   private async run(job: InvocationJob, startedAt: number): Promise<InvocationResult> {
     if (Date.now() >= job.deadline) {
       // The caller has given up already: starting the function would only waste a sandbox.
-      return failed(job, { code: 'ExecutionTimeLimitExceeded', message: 'execution time limit exceeded', status: 504 }, startedAt);
+      return failed(
+        job,
+        { code: 'ExecutionTimeLimitExceeded', message: 'execution time limit exceeded', status: 504 },
+        startedAt,
+      );
     }
     const found = this.bundles.get(job.appId, job.version);
     const bundle: FunctionBundle | null = found instanceof Promise ? await found : found;
     if (!bundle) {
-      return failed(job, { code: 'FunctionNotFound', message: `app '${job.appId}' has no version ${job.version}`, status: 404 }, startedAt);
+      return failed(
+        job,
+        {
+          code: 'FunctionNotFound',
+          message: `app '${job.appId}' has no version ${job.version}`,
+          status: 404,
+        },
+        startedAt,
+      );
     }
     if (!Object.hasOwn(bundle.functions, job.functionName)) {
-      return failed(job, { code: 'FunctionNotFound', message: `function not found: '${job.functionName}'`, status: 404 }, startedAt);
+      return failed(
+        job,
+        { code: 'FunctionNotFound', message: `function not found: '${job.functionName}'`, status: 404 },
+        startedAt,
+      );
     }
     return this.sandbox.run(bundle, job, createDataHostCalls(this.store.data, bundle));
   }

@@ -6,7 +6,9 @@ import { loadConfig } from '@portico/config';
  */
 function main(): void {
   loadConfig();
-  process.stderr.write('portico worker: cluster mode is not available yet; run `npm start` for the standalone platform.\n');
+  process.stderr.write(
+    'portico worker: cluster mode is not available yet; run `npm start` for the standalone platform.\n',
+  );
   process.exitCode = 2;
 }
 main();

@@ -19,7 +19,14 @@ export class WorkerModule {
   static forRoot(options: WorkerModuleOptions): DynamicModule {
     return {
       module: WorkerModule,
-      providers: [options.registryClient, sandboxProvider, SandboxLifecycle, BundleCache, InvocationLogWriter, InvocationService],
+      providers: [
+        options.registryClient,
+        sandboxProvider,
+        SandboxLifecycle,
+        BundleCache,
+        InvocationLogWriter,
+        InvocationService,
+      ],
       exports: [InvocationService, InvocationLogWriter],
     };
   }

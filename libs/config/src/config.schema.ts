@@ -25,7 +25,10 @@ export const EnvSchema = z.object({
       .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
       .optional(),
   ),
-  PORTICO_MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,38}$/, 'letters, digits, _ and - only, at most 38').default('portico'),
+  PORTICO_MONGODB_DB: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,38}$/, 'letters, digits, _ and - only, at most 38')
+    .default('portico'),
   SANDBOX_ENGINE: z.enum(['isolated-vm']).default('isolated-vm'),
   PORTICO_SANDBOX_PROCESSES: positiveInt.max(256).default(Math.max(2, cpus().length)),
   PORTICO_SANDBOX_PROCESSES_PER_APP: positiveInt.max(64).default(1),

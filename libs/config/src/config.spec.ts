@@ -15,23 +15,37 @@ describe('loadConfig', () => {
   });
 
   it('selects MongoDB when MONGODB_URI is set', () => {
-    expect(loadConfig({ MONGODB_URI: 'mongodb://db:27017' }).store).toEqual({ kind: 'mongodb', uri: 'mongodb://db:27017', metadataDb: 'portico' });
+    expect(loadConfig({ MONGODB_URI: 'mongodb://db:27017' }).store).toEqual({
+      kind: 'mongodb',
+      uri: 'mongodb://db:27017',
+      metadataDb: 'portico',
+    });
   });
 
   it('treats empty strings as unset', () => {
-    expect(loadConfig({ MONGODB_URI: '', PORTICO_ADMIN_TOKEN: '' })).toMatchObject({ store: { kind: 'embedded' }, adminToken: undefined });
+    expect(loadConfig({ MONGODB_URI: '', PORTICO_ADMIN_TOKEN: '' })).toMatchObject({
+      store: { kind: 'embedded' },
+      adminToken: undefined,
+    });
   });
 
   it('names every bad variable at once', () => {
     let error: unknown;
     try {
-      loadConfig({ PORT: 'eighty', ADMIN_PORT: '70000', SANDBOX_ENGINE: 'rhino', MONGODB_URI: 'postgres://x', PORTICO_ADMIN_TOKEN: 'short' });
+      loadConfig({
+        PORT: 'eighty',
+        ADMIN_PORT: '70000',
+        SANDBOX_ENGINE: 'rhino',
+        MONGODB_URI: 'postgres://x',
+        PORTICO_ADMIN_TOKEN: 'short',
+      });
     } catch (err) {
       error = err;
     }
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems.join('\n');
-    for (const name of ['PORT=', 'ADMIN_PORT=', 'SANDBOX_ENGINE=', 'MONGODB_URI=', 'PORTICO_ADMIN_TOKEN=']) expect(problems).toContain(name);
+    for (const name of ['PORT=', 'ADMIN_PORT=', 'SANDBOX_ENGINE=', 'MONGODB_URI=', 'PORTICO_ADMIN_TOKEN='])
+      expect(problems).toContain(name);
   });
 
   it('documents every variable in docs/configuration.md', () => {

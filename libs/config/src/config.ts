@@ -31,7 +31,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PorticoConfig 
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}=${JSON.stringify(env[String(issue.path[0])] ?? '')}: ${issue.message}`),
+      parsed.error.issues.map(
+        (issue) =>
+          `${issue.path.join('.') || '(env)'}=${JSON.stringify(env[String(issue.path[0])] ?? '')}: ${issue.message}`,
+      ),
     );
   }
   const e = parsed.data;
@@ -41,7 +44,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PorticoConfig 
     publicAdminUrlIsDefault: e.PORTICO_PUBLIC_ADMIN_URL === undefined,
     adminToken: e.PORTICO_ADMIN_TOKEN,
     dataDir: resolve(e.PORTICO_DATA_DIR),
-    store: e.MONGODB_URI ? { kind: 'mongodb', uri: e.MONGODB_URI, metadataDb: e.PORTICO_MONGODB_DB } : { kind: 'embedded' },
+    store: e.MONGODB_URI
+      ? { kind: 'mongodb', uri: e.MONGODB_URI, metadataDb: e.PORTICO_MONGODB_DB }
+      : { kind: 'embedded' },
     sandbox: {
       engine: e.SANDBOX_ENGINE,
       maxProcesses: e.PORTICO_SANDBOX_PROCESSES,

@@ -32,7 +32,10 @@ export const FunctionSpecSchema = z.object({
   private: z.boolean().default(false),
   run_as_system: z.boolean().default(false),
   run_as_user_id: z.string().max(128).optional(),
-  run_as_user_id_script_source: z.string().max(1024 * 1024).optional(),
+  run_as_user_id_script_source: z
+    .string()
+    .max(1024 * 1024)
+    .optional(),
   can_evaluate: z.record(z.string(), z.unknown()).optional(),
   disable_arg_logs: z.boolean().optional(),
 });

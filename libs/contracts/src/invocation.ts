@@ -24,7 +24,13 @@ export const GuestUserSchema = z.object({
   type: z.enum(['normal', 'server', 'system']),
   data: z.record(z.string(), z.unknown()),
   custom_data: z.record(z.string(), z.unknown()),
-  identities: z.array(z.object({ id: z.string(), provider_type: z.string(), data: z.record(z.string(), z.unknown()).optional() })),
+  identities: z.array(
+    z.object({
+      id: z.string(),
+      provider_type: z.string(),
+      data: z.record(z.string(), z.unknown()).optional(),
+    }),
+  ),
 });
 export type GuestUser = z.infer<typeof GuestUserSchema>;
 
@@ -63,7 +69,13 @@ export interface InvocationResponse {
 
 /** A guest-visible failure; the gateway renders it as the Atlas error body. */
 export interface InvocationFailure {
-  code: 'FunctionExecutionError' | 'ExecutionTimeLimitExceeded' | 'MemoryLimitExceeded' | 'FunctionNotFound' | 'InternalServerError' | 'ServiceUnavailable';
+  code:
+    | 'FunctionExecutionError'
+    | 'ExecutionTimeLimitExceeded'
+    | 'MemoryLimitExceeded'
+    | 'FunctionNotFound'
+    | 'InternalServerError'
+    | 'ServiceUnavailable';
   message: string;
   /**
    * HTTP status to answer with. Unset for tenant-caused failures (then 400, reference §7.1); set by

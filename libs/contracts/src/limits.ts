@@ -14,7 +14,11 @@ export const AppLimitsSchema = z
   .object({
     timeout_ms: z.number().int().min(10).max(3_600_000),
     memory_mb: z.number().int().min(8).max(8192),
-    max_request_bytes: z.number().int().min(0).max(1024 * 1024 * 1024),
+    max_request_bytes: z
+      .number()
+      .int()
+      .min(0)
+      .max(1024 * 1024 * 1024),
   })
   .strict();
 export type AppLimits = z.infer<typeof AppLimitsSchema>;

@@ -12,7 +12,10 @@ export interface RouteSnapshot {
   limits: AppLimits;
   endpoints: EndpointSpec[];
   /** Run-mode facts the gateway needs to decide whether credentials are required. */
-  functions: Record<string, { private: boolean; run_as_system: boolean; run_as_user_id?: string; has_user_script: boolean }>;
+  functions: Record<
+    string,
+    { private: boolean; run_as_system: boolean; run_as_user_id?: string; has_user_script: boolean }
+  >;
   /** Only the secrets named by an endpoint's `secret_name` (for SECRET_AS_QUERY_PARAM / VERIFY_PAYLOAD). */
   secrets: Record<string, string>;
   /** API key hashes for application authentication. */

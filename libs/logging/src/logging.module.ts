@@ -8,6 +8,10 @@ export const PORTICO_LOGGER = Symbol('PorticoLogger');
 @Module({})
 export class LoggingModule {
   static forRoot(logger: Logger): DynamicModule {
-    return { module: LoggingModule, providers: [{ provide: PORTICO_LOGGER, useValue: logger }], exports: [PORTICO_LOGGER] };
+    return {
+      module: LoggingModule,
+      providers: [{ provide: PORTICO_LOGGER, useValue: logger }],
+      exports: [PORTICO_LOGGER],
+    };
   }
 }

@@ -10,7 +10,10 @@ export class PinoNestLogger implements LoggerService {
     this.logger.debug({ context }, String(message));
   }
   error(message: unknown, trace?: string, context?: string): void {
-    this.logger.error({ context, err: message instanceof Error ? message : undefined, trace }, String(message));
+    this.logger.error(
+      { context, err: message instanceof Error ? message : undefined, trace },
+      String(message),
+    );
   }
   warn(message: unknown, context?: string): void {
     this.logger.warn({ context }, String(message));

@@ -20,6 +20,8 @@ export interface MetadataRepository {
    */
   commitDeployment(appId: AppId, expectedVersion: number, spec: DeploymentSpec): Promise<Deployment>;
   appendLog(appId: AppId, entry: InvocationLogEntry): Promise<void>;
+  /** Appends many entries (of any apps) in one write: the worker batches its log this way. */
+  appendLogs(batch: { appId: AppId; entry: InvocationLogEntry }[]): Promise<void>;
   /** Newest first. */
   listLogs(appId: AppId, limit: number): Promise<InvocationLogEntry[]>;
 }
@@ -62,12 +64,40 @@ export type BulkWriteOp =
  */
 export interface TenantDataRepository {
   find(appId: AppId, ns: Namespace, filter: Filter, options?: FindOptions): Promise<Doc[]>;
-  findOne(appId: AppId, ns: Namespace, filter: Filter, options?: Omit<FindOptions, 'limit'>): Promise<Doc | null>;
+  findOne(
+    appId: AppId,
+    ns: Namespace,
+    filter: Filter,
+    options?: Omit<FindOptions, 'limit'>,
+  ): Promise<Doc | null>;
   insertOne(appId: AppId, ns: Namespace, doc: Doc): Promise<{ insertedId: unknown }>;
-  insertMany(appId: AppId, ns: Namespace, docs: Doc[], options?: { ordered?: boolean }): Promise<{ insertedIds: unknown[] }>;
-  updateOne(appId: AppId, ns: Namespace, filter: Filter, update: Update, options?: { upsert?: boolean }): Promise<UpdateResult>;
-  updateMany(appId: AppId, ns: Namespace, filter: Filter, update: Update, options?: { upsert?: boolean }): Promise<UpdateResult>;
-  replaceOne(appId: AppId, ns: Namespace, filter: Filter, replacement: Doc, options?: { upsert?: boolean }): Promise<UpdateResult>;
+  insertMany(
+    appId: AppId,
+    ns: Namespace,
+    docs: Doc[],
+    options?: { ordered?: boolean },
+  ): Promise<{ insertedIds: unknown[] }>;
+  updateOne(
+    appId: AppId,
+    ns: Namespace,
+    filter: Filter,
+    update: Update,
+    options?: { upsert?: boolean },
+  ): Promise<UpdateResult>;
+  updateMany(
+    appId: AppId,
+    ns: Namespace,
+    filter: Filter,
+    update: Update,
+    options?: { upsert?: boolean },
+  ): Promise<UpdateResult>;
+  replaceOne(
+    appId: AppId,
+    ns: Namespace,
+    filter: Filter,
+    replacement: Doc,
+    options?: { upsert?: boolean },
+  ): Promise<UpdateResult>;
   deleteOne(appId: AppId, ns: Namespace, filter: Filter): Promise<{ deletedCount: number }>;
   deleteMany(appId: AppId, ns: Namespace, filter: Filter): Promise<{ deletedCount: number }>;
   /** Atlas option names: `returnNewDocument` (not the driver's `returnDocument`), `upsert`, `sort`, `projection`. */
@@ -76,18 +106,38 @@ export interface TenantDataRepository {
     ns: Namespace,
     filter: Filter,
     update: Update,
-    options?: { upsert?: boolean; sort?: Record<string, 1 | -1>; projection?: Doc; returnNewDocument?: boolean },
+    options?: {
+      upsert?: boolean;
+      sort?: Record<string, 1 | -1>;
+      projection?: Doc;
+      returnNewDocument?: boolean;
+    },
   ): Promise<Doc | null>;
   findOneAndReplace(
     appId: AppId,
     ns: Namespace,
     filter: Filter,
     replacement: Doc,
-    options?: { upsert?: boolean; sort?: Record<string, 1 | -1>; projection?: Doc; returnNewDocument?: boolean },
+    options?: {
+      upsert?: boolean;
+      sort?: Record<string, 1 | -1>;
+      projection?: Doc;
+      returnNewDocument?: boolean;
+    },
   ): Promise<Doc | null>;
-  findOneAndDelete(appId: AppId, ns: Namespace, filter: Filter, options?: { sort?: Record<string, 1 | -1>; projection?: Doc }): Promise<Doc | null>;
+  findOneAndDelete(
+    appId: AppId,
+    ns: Namespace,
+    filter: Filter,
+    options?: { sort?: Record<string, 1 | -1>; projection?: Doc },
+  ): Promise<Doc | null>;
   aggregate(appId: AppId, ns: Namespace, pipeline: Doc[]): Promise<Doc[]>;
-  count(appId: AppId, ns: Namespace, filter: Filter, options?: { skip?: number; limit?: number }): Promise<number>;
+  count(
+    appId: AppId,
+    ns: Namespace,
+    filter: Filter,
+    options?: { skip?: number; limit?: number },
+  ): Promise<number>;
   distinct(appId: AppId, ns: Namespace, field: string, filter: Filter): Promise<unknown[]>;
   bulkWrite(appId: AppId, ns: Namespace, ops: BulkWriteOp[], options?: { ordered?: boolean }): Promise<null>;
   /** Database names of the app. */

@@ -82,6 +82,10 @@ export class InMemoryMetadataRepository implements MetadataRepository {
     return Promise.resolve();
   }
 
+  async appendLogs(batch: { appId: AppId; entry: InvocationLogEntry }[]): Promise<void> {
+    for (const { appId, entry } of batch) await this.appendLog(appId, entry);
+  }
+
   listLogs(appId: AppId, limit: number): Promise<InvocationLogEntry[]> {
     return Promise.resolve([...(this.logs.get(appId) ?? [])].reverse().slice(0, limit));
   }

@@ -144,17 +144,28 @@ export class EmbeddedMetadataRepository implements MetadataRepository {
   }
 
   appendLog(appId: AppId, entry: InvocationLogEntry): Promise<void> {
+    return this.appendLogs([{ appId, entry }]);
+  }
+
+  appendLogs(batch: { appId: AppId; entry: InvocationLogEntry }[]): Promise<void> {
     return settle(() => {
-      // Appends happen on every invocation: prune only every `pruneEvery`th one (listLogs never
-      // shows more than the retention, so the few extra rows in between are invisible).
-      const due = (this.appendsSincePrune.get(appId) ?? 0) + 1;
+      if (batch.length === 0) return;
+      // Appends happen on every invocation: one transaction per batch, and prune an app only every
+      // `pruneEvery`th append (listLogs never shows more than the retention, so the few extra rows
+      // in between are invisible).
+      const due = new Map<AppId, number>();
+      for (const { appId } of batch)
+        due.set(appId, (due.get(appId) ?? this.appendsSincePrune.get(appId) ?? 0) + 1);
       this.db
         .transaction(() => {
-          this.stmt.insertLog.run(appId, JSON.stringify(entry));
-          if (due >= this.pruneEvery) this.stmt.pruneLogs.run(appId, appId, this.logRetention - 1);
+          for (const { appId, entry } of batch) this.stmt.insertLog.run(appId, JSON.stringify(entry));
+          for (const [appId, count] of due) {
+            if (count >= this.pruneEvery) this.stmt.pruneLogs.run(appId, appId, this.logRetention - 1);
+          }
         })
         .immediate();
-      this.appendsSincePrune.set(appId, due >= this.pruneEvery ? 0 : due);
+      for (const [appId, count] of due)
+        this.appendsSincePrune.set(appId, count >= this.pruneEvery ? 0 : count);
     });
   }
 

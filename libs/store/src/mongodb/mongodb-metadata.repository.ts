@@ -164,15 +164,25 @@ export class MongoMetadataRepository implements MetadataRepository {
   }
 
   async appendLog(appId: AppId, entry: InvocationLogEntry): Promise<void> {
-    await this.logs.insertOne({ appId, entry });
-    // The oldest entry to keep; everything older goes. ObjectIds grow with time, so `_id` orders them.
-    const [oldestKept] = await this.logs
-      .find({ appId }, { projection: { _id: 1 } })
-      .sort({ _id: -1 })
-      .skip(this.logRetention - 1)
-      .limit(1)
-      .toArray();
-    if (oldestKept?._id) await this.logs.deleteMany({ appId, _id: { $lt: oldestKept._id } });
+    await this.appendLogs([{ appId, entry }]);
+  }
+
+  async appendLogs(batch: { appId: AppId; entry: InvocationLogEntry }[]): Promise<void> {
+    if (batch.length === 0) return;
+    await this.logs.insertMany(
+      batch.map(({ appId, entry }) => ({ appId, entry })),
+      { ordered: true },
+    );
+    for (const appId of new Set(batch.map((b) => b.appId))) {
+      // The oldest entry to keep; everything older goes. ObjectIds grow with time, so `_id` orders them.
+      const [oldestKept] = await this.logs
+        .find({ appId }, { projection: { _id: 1 } })
+        .sort({ _id: -1 })
+        .skip(this.logRetention - 1)
+        .limit(1)
+        .toArray();
+      if (oldestKept?._id) await this.logs.deleteMany({ appId, _id: { $lt: oldestKept._id } });
+    }
   }
 
   async listLogs(appId: AppId, limit: number): Promise<InvocationLogEntry[]> {

@@ -248,6 +248,29 @@ export function describeStoreContract(target: StoreContractTarget): void {
       expect(await store.metadata.listLogs(quiet, 100)).toEqual([logEntry(100)]);
     });
 
+    it('appendLogs writes a batch across apps in order, and keeps the retention', async () => {
+      const one = await createApp();
+      const two = await createApp();
+      const batch = [1, 2, 3, 4, 5, 6, 7].map((n) => ({ appId: n % 2 ? one : two, entry: logEntry(n) }));
+      await store.metadata.appendLogs(batch);
+      await store.metadata.appendLogs([]);
+      expect((await store.metadata.listLogs(one, 100)).map((e) => e.id)).toEqual([
+        'log-7',
+        'log-5',
+        'log-3',
+        'log-1',
+      ]);
+      expect((await store.metadata.listLogs(two, 100)).map((e) => e.id)).toEqual(['log-6', 'log-4', 'log-2']);
+      await store.metadata.appendLogs([8, 9, 10].map((n) => ({ appId: one, entry: logEntry(n) })));
+      expect((await store.metadata.listLogs(one, 100)).map((e) => e.id)).toEqual([
+        'log-10',
+        'log-9',
+        'log-8',
+        'log-7',
+        'log-5',
+      ]);
+    });
+
     it('keeps optional log fields', async () => {
       const appId = await createApp();
       const failed: InvocationLogEntry = {
