@@ -1,5 +1,4 @@
 import type Database from 'better-sqlite3';
-import { SqliteError } from 'better-sqlite3';
 import type { AppId } from '@portico/contracts';
 import type {
   BulkWriteOp,
@@ -344,7 +343,9 @@ export class EmbeddedTenantDataRepository implements TenantDataRepository {
     try {
       this.stmt.insert.run(...scope, key, text);
     } catch (err) {
-      if (err instanceof SqliteError && err.code === 'SQLITE_CONSTRAINT_UNIQUE') {
+      // Duck-typed, not `instanceof SqliteError`: the native addon keeps the error class of the first
+      // module instance that loaded it, so under jest's per-file registries instanceof lies.
+      if ((err as { code?: unknown } | null)?.code === 'SQLITE_CONSTRAINT_UNIQUE') {
         throw duplicateKeyError(`collection: ${scope[1]}.${scope[2]} index: _id_ dup key: { _id: ${key} }`);
       }
       throw err;
