@@ -29,6 +29,20 @@ export const EnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,38}$/, 'letters, digits, _ and - only, at most 38')
     .default('portico'),
+  REDIS_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+      .optional(),
+  ),
+  PORTICO_REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . and - only')
+    .default('portico'),
+  PORTICO_WORKER_POOL: z
+    .string()
+    .regex(/^[a-z0-9-]{1,32}$/, 'lowercase letters, digits and - only')
+    .default('default'),
   SANDBOX_ENGINE: z.enum(['isolated-vm']).default('isolated-vm'),
   PORTICO_SANDBOX_PROCESSES: positiveInt.max(256).default(Math.max(2, cpus().length)),
   PORTICO_SANDBOX_PROCESSES_PER_APP: positiveInt.max(64).default(1),

@@ -12,6 +12,10 @@ export interface PorticoConfig {
   adminToken: string | undefined;
   dataDir: string;
   store: { kind: 'embedded' } | { kind: 'mongodb'; uri: string; metadataDb: string };
+  /** How gateway, registry and workers talk: in one process, or through Redis (cluster mode). */
+  transport: { kind: 'in-process' } | { kind: 'redis'; url: string; prefix: string };
+  /** The worker pool this worker serves (cluster mode); an app's pool is a registry setting. */
+  workerPool: string;
   sandbox: { engine: 'isolated-vm'; maxProcesses: number; maxProcessesPerApp: number };
   logs: { retentionPerApp: number; level: string };
 }
@@ -47,6 +51,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PorticoConfig 
     store: e.MONGODB_URI
       ? { kind: 'mongodb', uri: e.MONGODB_URI, metadataDb: e.PORTICO_MONGODB_DB }
       : { kind: 'embedded' },
+    transport: e.REDIS_URL
+      ? { kind: 'redis', url: e.REDIS_URL, prefix: e.PORTICO_REDIS_PREFIX }
+      : { kind: 'in-process' },
+    workerPool: e.PORTICO_WORKER_POOL,
     sandbox: {
       engine: e.SANDBOX_ENGINE,
       maxProcesses: e.PORTICO_SANDBOX_PROCESSES,

@@ -6,3 +6,4 @@ export * from './snapshot';
 export * from './invocation';
 export * from './invocation-log';
 export * from './ports';
+export * from './cluster';
