@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const ROOT = join(__dirname, '..', '..');
-export const CLI_ENTRY = join(ROOT, 'dist', 'apps', 'cli', 'src', 'main.js');
+import { ServiceProcess, entry } from './service-process';
+
+export const CLI_ENTRY = entry('cli');
 
 export interface HttpAnswer {
   status: number;
@@ -26,81 +26,14 @@ async function answer(res: Response): Promise<HttpAnswer> {
   return { status: res.status, headers: res.headers, text, json };
 }
 
-/** A real standalone Portico process (`portico dev`) on ephemeral ports with its own data dir. */
-export class StandalonePlatform {
+/**
+ * What every test platform offers: the admin API with a bearer token, data-plane calls and log polling.
+ * Subclasses say how the processes start and stop.
+ */
+export abstract class PlatformUnderTest {
   gatewayUrl = '';
   adminUrl = '';
   readonly token = randomBytes(24).toString('hex');
-  readonly dataDir: string;
-  private child: ChildProcess | undefined;
-  private output = '';
-  private readonly ownsDataDir: boolean;
-
-  constructor(
-    private readonly env: Record<string, string> = {},
-    dataDir?: string,
-  ) {
-    this.ownsDataDir = !dataDir;
-    this.dataDir = dataDir ?? mkdtempSync(join(tmpdir(), 'portico-e2e-'));
-  }
-
-  /** Everything the process printed so far (stdout + stderr). */
-  get logs(): string {
-    return this.output;
-  }
-
-  async start(timeoutMs = 20_000): Promise<this> {
-    if (!existsSync(CLI_ENTRY))
-      throw new Error(`${CLI_ENTRY} is missing: run \`npm run build\` first (npm test does it)`);
-    const child = spawn(process.execPath, [CLI_ENTRY, 'dev'], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOST: '127.0.0.1',
-        PORT: '0',
-        ADMIN_PORT: '0',
-        PORTICO_DATA_DIR: this.dataDir,
-        PORTICO_ADMIN_TOKEN: this.token,
-        PORTICO_SANDBOX_PROCESSES: '3',
-        LOG_LEVEL: 'info',
-        ...this.env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.child = child;
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`standalone did not start in ${timeoutMs} ms:\n${this.output}`)),
-        timeoutMs,
-      );
-      const onLine = (line: string) => {
-        try {
-          const entry = JSON.parse(line) as { service?: string; url?: string };
-          if (entry.service === 'registry' && entry.url) this.adminUrl = entry.url;
-          if (entry.service === 'gateway' && entry.url) this.gatewayUrl = entry.url;
-        } catch {
-          /* not a JSON line */
-        }
-        if (this.adminUrl && this.gatewayUrl) {
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      let pending = '';
-      child.stdout?.on('data', (chunk: Buffer) => {
-        this.output += chunk.toString();
-        pending += chunk.toString();
-        const lines = pending.split('\n');
-        pending = lines.pop() ?? '';
-        lines.forEach(onLine);
-      });
-      child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`standalone exited with ${code} before it was ready:\n${this.output}`));
-      });
-    });
-    return this;
-  }
 
   /** Calls the admin API with the bearer token (override with `token: null` or another string). */
   async admin(
@@ -151,20 +84,49 @@ export class StandalonePlatform {
       await new Promise((r) => setTimeout(r, 50));
     }
   }
+}
+
+/** A real standalone Portico process (`portico dev`) on ephemeral ports with its own data dir. */
+export class StandalonePlatform extends PlatformUnderTest {
+  readonly dataDir: string;
+  private readonly process: ServiceProcess;
+  private readonly ownsDataDir: boolean;
+
+  constructor(env: Record<string, string> = {}, dataDir?: string) {
+    super();
+    this.ownsDataDir = !dataDir;
+    this.dataDir = dataDir ?? mkdtempSync(join(tmpdir(), 'portico-e2e-'));
+    this.process = new ServiceProcess(
+      CLI_ENTRY,
+      ['dev'],
+      {
+        HOST: '127.0.0.1',
+        PORT: '0',
+        ADMIN_PORT: '0',
+        PORTICO_DATA_DIR: this.dataDir,
+        PORTICO_ADMIN_TOKEN: this.token,
+        PORTICO_SANDBOX_PROCESSES: '3',
+        LOG_LEVEL: 'info',
+        ...env,
+      },
+      ['registry', 'gateway'],
+    );
+  }
+
+  /** Everything the process printed so far (stdout + stderr). */
+  get logs(): string {
+    return this.process.output;
+  }
+
+  async start(timeoutMs = 20_000): Promise<this> {
+    await this.process.start(timeoutMs);
+    this.adminUrl = this.process.urls.registry;
+    this.gatewayUrl = this.process.urls.gateway;
+    return this;
+  }
 
   async stop(): Promise<number | null> {
-    const child = this.child;
-    let code: number | null = null;
-    if (child && child.exitCode === null) {
-      code = await new Promise<number | null>((resolve) => {
-        const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        child.once('exit', (c) => {
-          clearTimeout(kill);
-          resolve(c);
-        });
-        child.kill('SIGTERM');
-      });
-    }
+    const code = await this.process.stop();
     if (this.ownsDataDir) rmSync(this.dataDir, { recursive: true, force: true });
     return code;
   }

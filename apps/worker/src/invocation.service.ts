@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { Inject, Injectable } from '@nestjs/common';
 import type {
   AppId,
@@ -13,6 +14,9 @@ import { STORE, type Store } from '@portico/store';
 import { BundleCache } from './bundle-cache.service';
 import { createDataHostCalls } from './data-host-calls';
 import { InvocationLogWriter } from './invocation-log-writer.service';
+
+/** This worker instance, as recorded in the invocation log. */
+const WORKER_ID = `${hostname()}/${process.pid}`;
 
 const failed = (job: InvocationJob, error: InvocationFailure, startedAt: number): InvocationResult => ({
   requestId: job.requestId,
@@ -104,6 +108,7 @@ export class InvocationService {
       logs: result.logs,
       ...(result.error ? { error: { code: result.error.code, message: result.error.message } } : {}),
       cold: result.cold,
+      worker: WORKER_ID,
     });
   }
 }

@@ -65,6 +65,8 @@ export interface ApiKeyRecord {
  */
 export interface DeploymentSpec {
   limits: z.infer<typeof AppLimitsSchema>;
+  /** Worker pool of the app (`PATCH /apps/:appId {"pool"}`); absent in older deployments: `DEFAULT_POOL`. */
+  pool?: string;
   functions: Record<string, FunctionSpec>;
   endpoints: EndpointSpec[];
   values: Record<string, ValueSpec>;

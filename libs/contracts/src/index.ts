@@ -7,3 +7,4 @@ export * from './invocation';
 export * from './invocation-log';
 export * from './ports';
 export * from './cluster';
+export * from './admission';

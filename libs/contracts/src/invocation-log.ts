@@ -14,4 +14,6 @@ export interface InvocationLogEntry {
   /** Set when the invocation failed: the error code and message the client saw. */
   error?: { code: string; message: string };
   cold?: boolean;
+  /** The worker instance that ran it (`<host>/<pid>`), for operators tracing a call. */
+  worker?: string;
 }

@@ -8,8 +8,19 @@ export const DEFAULT_LIMITS = {
   memory_mb: 350,
   /** Largest request body accepted, bytes (Atlas: 18 MB). */
   max_request_bytes: 18 * 1024 * 1024,
-} as const;
+  /** Requests per second admitted for the app, across all gateways; `null` = unlimited. */
+  rate_per_sec: null,
+  /** Requests of the app in flight at once, across all gateways. */
+  max_concurrent: 10_000,
+} as const satisfies Required<AppLimits>;
 
+/** Largest value `rate_per_sec` and `max_concurrent` accept. */
+export const MAX_ADMISSION_LIMIT = 1_000_000;
+
+/**
+ * Limits as stored in a deployment. `rate_per_sec` and `max_concurrent` came later: deployments stored
+ * before them lack them, so both are optional here and `resolveLimits` fills their defaults.
+ */
 export const AppLimitsSchema = z
   .object({
     timeout_ms: z.number().int().min(10).max(3_600_000),
@@ -19,6 +30,28 @@ export const AppLimitsSchema = z
       .int()
       .min(0)
       .max(1024 * 1024 * 1024),
+    rate_per_sec: z.number().int().min(1).max(MAX_ADMISSION_LIMIT).nullable().optional(),
+    max_concurrent: z.number().int().min(1).max(MAX_ADMISSION_LIMIT).optional(),
   })
   .strict();
 export type AppLimits = z.infer<typeof AppLimitsSchema>;
+
+/** Every limit with a value (what the admin API shows and snapshots carry). */
+export const ResolvedLimitsSchema = AppLimitsSchema.required();
+export type ResolvedLimits = Required<AppLimits>;
+
+/** The stored limits with the defaults of any the deployment predates. */
+export function resolveLimits(limits: AppLimits): ResolvedLimits {
+  return {
+    ...limits,
+    rate_per_sec: limits.rate_per_sec === undefined ? DEFAULT_LIMITS.rate_per_sec : limits.rate_per_sec,
+    max_concurrent: limits.max_concurrent ?? DEFAULT_LIMITS.max_concurrent,
+  };
+}
+
+/** The worker pool apps run in unless set otherwise (`PORTICO_WORKER_POOL` of the workers serving it). */
+export const DEFAULT_POOL = 'default';
+/** A worker pool name, as in `PORTICO_WORKER_POOL`. */
+export const PoolNameSchema = z
+  .string()
+  .regex(/^[a-z0-9-]{1,32}$/, '1 to 32 lowercase letters, digits and -');

@@ -9,7 +9,13 @@ export interface RouteSnapshot {
   appId: string;
   appName: string;
   version: number;
+  /** The registry fills every limit (`resolveLimits`); older snapshots may lack the admission limits. */
   limits: AppLimits;
+  /**
+   * The worker pool that runs the app's invocations (its `PORTICO_WORKER_POOL`); absent in snapshots
+   * of registries that predate pools, meaning `DEFAULT_POOL`.
+   */
+  pool?: string;
   endpoints: EndpointSpec[];
   /** Run-mode facts the gateway needs to decide whether credentials are required. */
   functions: Record<

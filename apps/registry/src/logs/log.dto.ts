@@ -27,6 +27,7 @@ const InvocationLogEntrySchema = z.object({
   logs: z.array(z.string()),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
   cold: z.boolean().optional(),
+  worker: z.string().optional().describe('The worker instance that ran the call (<host>/<pid>)'),
 });
 export const LogsSchema = z.object({ logs: z.array(InvocationLogEntrySchema).describe('Newest first') });
 export class LogsDto extends createZodDto(LogsSchema) {}

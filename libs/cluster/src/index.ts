@@ -1,0 +1,2 @@
+// Cluster-mode adapters of the ports in @portico/contracts (Redis: BullMQ, pub/sub, microservices).
+export {};
