@@ -22,6 +22,7 @@ import { HealthController } from './health/health.controller';
 import { LogsController } from './logs/logs.controller';
 import { LogsService } from './logs/logs.service';
 import { ADMIN_TOKEN, STRUCTURED_LOGGER } from './registry.constants';
+import { RegistryRpcController } from './rpc/registry-rpc.controller';
 import { SecretsController } from './secrets/secrets.controller';
 import { SecretsService } from './secrets/secrets.service';
 import { InProcessRegistryClient } from './snapshots/in-process-registry-client.service';
@@ -35,6 +36,7 @@ export { DeploymentEvents } from './deployments/deployment-events.service';
 export { DeploymentService } from './deployments/deployment.service';
 export { SnapshotService } from './snapshots/snapshot.service';
 export { InProcessRegistryClient } from './snapshots/in-process-registry-client.service';
+export { connectRegistryRpc } from './rpc/connect-registry-rpc';
 
 /**
  * The control plane: admin REST API (`/admin/v1`, bearer auth, zod validation, one exception filter),
@@ -53,6 +55,7 @@ export { InProcessRegistryClient } from './snapshots/in-process-registry-client.
     ApiKeysController,
     LogsController,
     DeploymentsController,
+    RegistryRpcController,
   ],
   providers: [
     {

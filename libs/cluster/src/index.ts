@@ -1,2 +1,3 @@
 // Cluster-mode adapters of the ports in @portico/contracts (Redis: BullMQ, pub/sub, microservices).
-export {};
+export * from './lifecycle';
+export * from './registry';

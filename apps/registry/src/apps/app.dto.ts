@@ -1,4 +1,4 @@
-import { AppLimitsSchema } from '@portico/contracts';
+import { AppLimitsSchema, PoolNameSchema, ResolvedLimitsSchema } from '@portico/contracts';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 
@@ -11,8 +11,22 @@ export const CreateAppSchema = z.object({
 });
 export class CreateAppDto extends createZodDto(CreateAppSchema) {}
 
-/** `PATCH /apps/:appId`: any subset of the limits; the others keep their current value. */
-export const UpdateAppSchema = z.object({ limits: AppLimitsSchema.partial() });
+/**
+ * `PATCH /apps/:appId`: any subset of the limits (the others keep their value; `rate_per_sec: null`
+ * lifts the rate limit) and/or the worker pool. At least one of the two.
+ */
+export const UpdateAppSchema = z
+  .object({
+    limits: AppLimitsSchema.partial().optional(),
+    pool: PoolNameSchema.optional().describe(
+      "Worker pool that runs the app (its workers' PORTICO_WORKER_POOL)",
+    ),
+  })
+  .superRefine((dto, ctx) => {
+    // Reported on `limits`, the field every older client sends, so an empty body names what is missing.
+    if (dto.limits === undefined && dto.pool === undefined)
+      ctx.addIssue({ code: 'custom', path: ['limits'], message: 'give limits and/or pool' });
+  });
 export class UpdateAppDto extends createZodDto(UpdateAppSchema) {}
 
 export const AppSummarySchema = z.object({
@@ -23,10 +37,11 @@ export const AppSummarySchema = z.object({
 });
 export class AppSummaryDto extends createZodDto(AppSummarySchema) {}
 
-export const AppSchema = AppSummarySchema.extend({ limits: AppLimitsSchema });
+export const AppSchema = AppSummarySchema.extend({ limits: ResolvedLimitsSchema });
 export class AppDto extends createZodDto(AppSchema) {}
 
 export const AppDetailSchema = AppSchema.extend({
+  pool: z.string().describe('Worker pool that runs the app'),
   counts: z.object({
     functions: z.number().int(),
     endpoints: z.number().int(),

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { AppRecord, Deployment } from '@portico/contracts';
+import { DEFAULT_POOL, resolveLimits, type AppRecord, type Deployment } from '@portico/contracts';
 import { STORE, type Store } from '@portico/store';
 import { DeploymentService } from '../deployments/deployment.service';
 import type { AppDetail, AppSummary, AppView, CreateAppDto, UpdateAppDto } from './app.dto';
@@ -14,13 +14,15 @@ const summary = (app: AppRecord): AppSummary => ({
 const view = (app: AppRecord, deployment: Deployment): AppView => ({
   ...summary(app),
   version: deployment.version,
-  limits: deployment.spec.limits,
+  // Deployments stored before a limit existed get its default here.
+  limits: resolveLimits(deployment.spec.limits),
 });
 
 const detail = (app: AppRecord, deployment: Deployment): AppDetail => {
   const { spec } = deployment;
   return {
     ...view(app, deployment),
+    pool: spec.pool ?? DEFAULT_POOL,
     counts: {
       functions: Object.keys(spec.functions).length,
       endpoints: spec.endpoints.length,
@@ -31,7 +33,7 @@ const detail = (app: AppRecord, deployment: Deployment): AppDetail => {
   };
 };
 
-/** Apps as a whole: create, list, read, change limits, delete. */
+/** Apps as a whole: create, list, read, change limits and pool, delete. */
 @Injectable()
 export class AppsService {
   constructor(
@@ -59,7 +61,8 @@ export class AppsService {
   async update(appId: string, dto: UpdateAppDto): Promise<AppDetail> {
     const { app, current } = await this.deployments.change(appId, (spec) => ({
       ...spec,
-      limits: { ...spec.limits, ...dto.limits },
+      limits: { ...resolveLimits(spec.limits), ...dto.limits },
+      ...(dto.pool === undefined ? {} : { pool: dto.pool }),
     }));
     return detail(app, current);
   }

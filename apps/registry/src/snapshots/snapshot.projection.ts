@@ -1,10 +1,17 @@
-import type { AppRecord, Deployment, FunctionBundle, RouteSnapshot } from '@portico/contracts';
+import {
+  DEFAULT_POOL,
+  resolveLimits,
+  type AppRecord,
+  type Deployment,
+  type FunctionBundle,
+  type RouteSnapshot,
+} from '@portico/contracts';
 
 /** The data-source service names a bundle's functions may ask `context.services.get` for. */
 export const BUNDLE_SERVICES = ['mongodb-atlas'];
 
 /**
- * What a gateway needs for one version: routes, limits, run-mode facts, API key hashes, and only the
+ * What a gateway needs for one version: routes, limits (defaults filled), pool, run-mode facts, API key hashes, and only the
  * secrets an endpoint names for its validation method (never values, sources or other secrets).
  */
 export function projectSnapshot(app: Pick<AppRecord, 'id' | 'name'>, deployment: Deployment): RouteSnapshot {
@@ -27,7 +34,9 @@ export function projectSnapshot(app: Pick<AppRecord, 'id' | 'name'>, deployment:
     appId: app.id,
     appName: app.name,
     version: deployment.version,
-    limits: { ...spec.limits },
+    // Deployments stored before a limit or the pool existed get their defaults here.
+    limits: resolveLimits(spec.limits),
+    pool: spec.pool ?? DEFAULT_POOL,
     endpoints: structuredClone(spec.endpoints),
     functions,
     secrets,
@@ -56,7 +65,7 @@ export function projectBundle(app: Pick<AppRecord, 'id' | 'name'>, deployment: D
     appName: app.name,
     version: deployment.version,
     created_at: deployment.created_at,
-    limits: { ...spec.limits },
+    limits: resolveLimits(spec.limits),
     functions,
     values,
     environment: structuredClone(spec.environment),
