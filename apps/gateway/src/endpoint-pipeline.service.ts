@@ -2,8 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { PORTICO_CONFIG, type PorticoConfig } from '@portico/config';
 import {
+  ADMISSION_CONTROLLER,
   ErrorCode,
   INVOCATION_TRANSPORT,
+  type AdmissionController,
   PorticoError,
   type InvocationResult,
   type InvocationTransport,
@@ -44,6 +46,7 @@ export class EndpointPipeline {
   constructor(
     private readonly cache: RouterCache,
     @Inject(INVOCATION_TRANSPORT) private readonly transport: InvocationTransport,
+    @Inject(ADMISSION_CONTROLLER) private readonly admission: AdmissionController,
     @Inject(ATLAS_CODECS) codecs: CodecRegistry<AtlasFormat>,
     @Inject(PORTICO_CONFIG) private readonly config: PorticoConfig,
     @Inject(PORTICO_LOGGER) private readonly logger: Logger,
@@ -116,27 +119,34 @@ export class EndpointPipeline {
     }
     const codec = this.negotiator.negotiate(single(headers.accept), returnCodec);
 
-    const result = await this.transport.invoke({
-      requestId,
-      appId: app.snapshot.appId,
-      version: app.snapshot.version,
-      functionName: spec.function_name,
-      deadline: Date.now() + limits.timeout_ms,
-      request: {
-        method: request.method,
-        route: spec.route,
-        headers: canonicalHeaders(request.raw.rawHeaders),
-        query,
-        rawQueryString,
-        remoteIPAddress: request.ip,
-        body,
-      },
-      endpoint: { route: spec.route, httpMethod: spec.http_method, respondResult: spec.respond_result },
-      responseFormat: codec.name,
-      user: principal.user,
-      runAsSystem: principal.runAsSystem,
-    });
-    this.answer(reply, result, codec.mediaType, app.snapshot.appId, requestId);
+    // Last check before the work starts, so a request refused for any other reason takes no slot.
+    const admitted = await this.admission.admit(app.snapshot.appId, limits);
+    if (!admitted.admitted) throw GatewayErrors.tooManyRequests(admitted.limit, admitted.retryAfterSeconds);
+    try {
+      const result = await this.transport.invoke({
+        requestId,
+        appId: app.snapshot.appId,
+        version: app.snapshot.version,
+        functionName: spec.function_name,
+        deadline: Date.now() + limits.timeout_ms,
+        request: {
+          method: request.method,
+          route: spec.route,
+          headers: canonicalHeaders(request.raw.rawHeaders),
+          query,
+          rawQueryString,
+          remoteIPAddress: request.ip,
+          body,
+        },
+        endpoint: { route: spec.route, httpMethod: spec.http_method, respondResult: spec.respond_result },
+        responseFormat: codec.name,
+        user: principal.user,
+        runAsSystem: principal.runAsSystem,
+      });
+      this.answer(reply, result, codec.mediaType, app.snapshot.appId, requestId);
+    } finally {
+      admitted.release();
+    }
   }
 
   private answer(

@@ -48,6 +48,16 @@ export const GatewayErrors = {
       'script authentication (run_as_user_id_script_source) is not supported yet',
       501,
     ),
+  /** Per-app admission refused the request (`limits.rate_per_sec` or `limits.max_concurrent`). */
+  tooManyRequests: (limit: 'rate_per_sec' | 'max_concurrent', retryAfterSeconds: number) =>
+    new PorticoError(
+      ErrorCode.TooManyRequests,
+      limit === 'rate_per_sec'
+        ? 'too many requests: the app is over its request rate limit'
+        : 'too many requests: the app has too many requests in progress',
+      429,
+      { retryAfterSeconds },
+    ),
   invalidResponse: (what: string) => new PorticoError(ErrorCode.FunctionExecutionError, what, 400),
   internal: () => new PorticoError(ErrorCode.InternalServerError, 'internal server error', 500),
 } as const;

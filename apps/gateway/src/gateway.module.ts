@@ -1,14 +1,14 @@
 import { Module, type DynamicModule, type Provider, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { HealthModule, InProcessAdmissionController } from '@portico/cluster';
 import { ConfigModule, type PorticoConfig } from '@portico/config';
-import { ErrorCode } from '@portico/contracts';
+import { ADMISSION_CONTROLLER, ErrorCode } from '@portico/contracts';
 import { createAtlasCodecRegistry } from '@portico/formats';
 import { PinoNestLogger, PORTICO_LOGGER, type Logger } from '@portico/logging';
 import { CatchAllRoute } from './catch-all-route.service';
 import { EndpointPipeline } from './endpoint-pipeline.service';
 import { ATLAS_CODECS } from './gateway.constants';
-import { HealthController } from './health.controller';
 import { sendAtlasError, type ErrorReply } from './reply/error-body';
 import { newRequestId, REQUEST_ID_HEADER } from './request/request-id';
 import { RouterCache } from './routing/router-cache.service';
@@ -18,7 +18,18 @@ export interface GatewayModuleOptions {
   registryClient: Provider;
   /** Provides `INVOCATION_TRANSPORT` (in-process in standalone mode, BullMQ in cluster mode). */
   transport: Provider;
+  /**
+   * Provides `ADMISSION_CONTROLLER` (per-app rate and concurrency limits). Default: exact counters in
+   * this process (standalone); cluster mode passes the Redis adapter so all gateways share the counts.
+   */
+  admission?: Provider;
 }
+
+/** The default admission: counts in this process only. */
+const inProcessAdmission: Provider = {
+  provide: ADMISSION_CONTROLLER,
+  useFactory: () => new InProcessAdmissionController(),
+};
 
 /**
  * The data plane (DESIGN "gateway"). Expects `PORTICO_CONFIG` and `PORTICO_LOGGER` from global modules;
@@ -30,10 +41,12 @@ export class GatewayModule {
   static forRoot(options: GatewayModuleOptions): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [HealthController],
+      // `/healthz` and `/readyz`; the composing main registers readiness checks on `ReadinessService`.
+      imports: [HealthModule.forRoot({ headers: () => ({ [REQUEST_ID_HEADER]: newRequestId() }) })],
       providers: [
         options.registryClient,
         options.transport,
+        options.admission ?? inProcessAdmission,
         { provide: ATLAS_CODECS, useFactory: createAtlasCodecRegistry },
         RouterCache,
         EndpointPipeline,

@@ -15,6 +15,7 @@ const optionalString = z
 export const EnvSchema = z.object({
   PORT: port.default(8080),
   ADMIN_PORT: port.default(8081),
+  WORKER_HEALTH_PORT: port.default(8082),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORTICO_ADMIN_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   PORTICO_DATA_DIR: z.string().min(1).default('./.portico'),

@@ -6,7 +6,7 @@ import { EnvSchema } from './config.schema';
 describe('loadConfig', () => {
   it('gives the documented defaults with an empty environment', () => {
     const config = loadConfig({});
-    expect(config.http).toEqual({ host: '127.0.0.1', port: 8080, adminPort: 8081 });
+    expect(config.http).toEqual({ host: '127.0.0.1', port: 8080, adminPort: 8081, workerHealthPort: 8082 });
     expect(config.store).toEqual({ kind: 'embedded' });
     expect(config.adminToken).toBeUndefined();
     expect(config.sandbox.engine).toBe('isolated-vm');

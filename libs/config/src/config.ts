@@ -3,7 +3,8 @@ import { EnvSchema } from './config.schema';
 
 /** Typed configuration, read once at boot (DESIGN "Contracts"). */
 export interface PorticoConfig {
-  http: { host: string; port: number; adminPort: number };
+  /** `workerHealthPort`: where a worker (no HTTP app of its own) answers `/healthz` and `/readyz`. */
+  http: { host: string; port: number; adminPort: number; workerHealthPort: number };
   /** Base URL of the admin API used in the `link` of error bodies. */
   publicAdminUrl: string;
   /** True when `publicAdminUrl` was derived from HOST/ADMIN_PORT rather than set explicitly. */
@@ -43,7 +44,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PorticoConfig 
   }
   const e = parsed.data;
   return {
-    http: { host: e.HOST, port: e.PORT, adminPort: e.ADMIN_PORT },
+    http: { host: e.HOST, port: e.PORT, adminPort: e.ADMIN_PORT, workerHealthPort: e.WORKER_HEALTH_PORT },
     publicAdminUrl: (e.PORTICO_PUBLIC_ADMIN_URL ?? `http://${e.HOST}:${e.ADMIN_PORT}`).replace(/\/$/, ''),
     publicAdminUrlIsDefault: e.PORTICO_PUBLIC_ADMIN_URL === undefined,
     adminToken: e.PORTICO_ADMIN_TOKEN,

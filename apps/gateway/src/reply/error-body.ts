@@ -25,11 +25,14 @@ export function logLink(publicAdminUrl: string, appId: string, requestId: string
 /**
  * The one place an Atlas-style error is written (reference §2.5): `{"error", "error_code", "link"}`
  * as JSON with the error's status. `link` is left out only when the URL named no app. A 405 carries
- * `Allow`; a 413 closes the connection, because the rest of the body was never read.
+ * `Allow`; a 429 or 503 with `details.retryAfterSeconds` carries `Retry-After`; a 413 closes the
+ * connection, because the rest of the body was never read.
  */
 export function sendAtlasError(reply: ErrorReply, error: AtlasError, link: string | undefined): void {
   const allow = error.details?.allow;
   if (Array.isArray(allow)) reply.header('allow', allow.join(', '));
+  const retryAfter = error.details?.retryAfterSeconds;
+  if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
   if (error.status === 413) reply.header('connection', 'close');
   reply.code(error.status);
   reply.header('content-type', 'application/json');

@@ -32,7 +32,6 @@ describe('app settings over HTTP (limits.rate_per_sec, limits.max_concurrent, po
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
     const res = await fetch(`${registry.baseUrl}${path}`, {
       method,
