@@ -13,7 +13,14 @@ async function start(baseConfig: PorticoConfig, logger: Logger) {
   requireRedis(baseConfig, 'registry');
   const { token, generated } = resolveAdminToken(baseConfig);
   const config: PorticoConfig = { ...baseConfig, adminToken: token };
-  @Module({ imports: [ConfigModule.forRoot(config), LoggingModule.forRoot(logger), StoreModule.forRoot(), RegistryModule] })
+  @Module({
+    imports: [
+      ConfigModule.forRoot(config),
+      LoggingModule.forRoot(logger),
+      StoreModule.forRoot(),
+      RegistryModule,
+    ],
+  })
   class RegistryRoot {}
   const app = await createRegistryApp(RegistryRoot, config);
   await connectRegistryRpc(app, config);
@@ -21,7 +28,11 @@ async function start(baseConfig: PorticoConfig, logger: Logger) {
   const address = app.getHttpServer().address();
   const url = `http://${config.http.host}:${typeof address === 'object' && address ? address.port : config.http.adminPort}`;
   logger.info({ url, docs: `${url}/admin/docs` }, `admin API listening on ${url}`);
-  if (generated) logger.info({ adminToken: token, file: `${config.dataDir}/admin-token` }, 'generated an admin token (stored in the data dir)');
+  if (generated)
+    logger.info(
+      { adminToken: token, file: `${config.dataDir}/admin-token` },
+      'generated an admin token (stored in the data dir)',
+    );
   return { close: () => app.close() };
 }
 

@@ -2,5 +2,6 @@
 // the admission controllers, health/readiness, and the service main helper.
 export * from './admission';
 export * from './health';
+export * from './invocation';
 export * from './lifecycle';
 export * from './registry';

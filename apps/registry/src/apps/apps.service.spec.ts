@@ -68,7 +68,12 @@ describe('AppsService', () => {
     stored.spec.limits = { timeout_ms: 1000, memory_mb: 64, max_request_bytes: 10 };
     delete stored.spec.pool;
     const read = await apps.get(id);
-    expect(read.limits).toEqual({ ...DEFAULT_LIMITS, timeout_ms: 1000, memory_mb: 64, max_request_bytes: 10 });
+    expect(read.limits).toEqual({
+      ...DEFAULT_LIMITS,
+      timeout_ms: 1000,
+      memory_mb: 64,
+      max_request_bytes: 10,
+    });
     expect(read.pool).toBe('default');
     const patched = await apps.update(id, UpdateAppSchema.parse({ limits: { max_concurrent: 7 } }));
     expect(store.metadata.deployments.get(`${id}@2`)!.spec.limits).toEqual({

@@ -24,7 +24,11 @@ export async function connectRegistryRpc(
   const logger =
     app.get<Logger | null>(STRUCTURED_LOGGER, { strict: false }) ??
     createLogger(config.logs.level, { service: 'registry' });
-  const publisher = new RedisDeploymentEventsPublisher({ redisUrl: transport.url, prefix: transport.prefix, logger });
+  const publisher = new RedisDeploymentEventsPublisher({
+    redisUrl: transport.url,
+    prefix: transport.prefix,
+    logger,
+  });
   publisher.attach(app.get(DeploymentEvents, { strict: false }));
   const strategy = new RegistryRpcServer({
     redisUrl: transport.url,

@@ -21,7 +21,10 @@ export class RegistryRpcExceptionFilter implements RpcExceptionFilter<unknown> {
       'unexpected error answering a registry request',
       exception instanceof Error ? exception.stack : String(exception),
     );
-    const error: RegistryRpcError = { error_code: ErrorCode.InternalServerError, error: 'internal registry error' };
+    const error: RegistryRpcError = {
+      error_code: ErrorCode.InternalServerError,
+      error: 'internal registry error',
+    };
     return throwError(() => error);
   }
 }

@@ -49,7 +49,10 @@ export class RedisDeploymentEventsPublisher {
     try {
       await this.redis.publish(this.channel, JSON.stringify({ appId: event.appId, version: event.version }));
     } catch (err) {
-      this.logger.warn({ err, appId: event.appId, version: event.version }, 'could not publish a deployment event');
+      this.logger.warn(
+        { err, appId: event.appId, version: event.version },
+        'could not publish a deployment event',
+      );
     }
   }
 

@@ -259,7 +259,10 @@ export class RedisRegistryClient implements RegistryClient {
       this.subscriberWasReady = true;
       return;
     }
-    this.logger.info({ apps: this.lastSnapshots.size }, 'registry events: reconnected, re-checking cached apps');
+    this.logger.info(
+      { apps: this.lastSnapshots.size },
+      'registry events: reconnected, re-checking cached apps',
+    );
     for (const appId of this.lastSnapshots.keys()) this.staleApps.add(appId);
     void this.refreshStaleApps();
   }
@@ -320,6 +323,8 @@ function describe(err: unknown): string {
 /** The caller's error when the registry gives no usable answer and nothing is cached. */
 function unavailable(err: unknown, timeoutMs: number): PorticoError {
   const reason =
-    err instanceof TimeoutError ? `the registry did not answer within ${timeoutMs} ms` : `registry request failed (${describe(err)})`;
+    err instanceof TimeoutError
+      ? `the registry did not answer within ${timeoutMs} ms`
+      : `registry request failed (${describe(err)})`;
   return new PorticoError(ErrorCode.ServiceUnavailable, reason, 503);
 }

@@ -1,7 +1,10 @@
 import type { RedisOptions } from 'ioredis';
 
 /** Where and how to connect: the part of ioredis' options a URL carries. */
-export type RedisConnectionOptions = Pick<RedisOptions, 'host' | 'port' | 'username' | 'password' | 'db' | 'tls'>;
+export type RedisConnectionOptions = Pick<
+  RedisOptions,
+  'host' | 'port' | 'username' | 'password' | 'db' | 'tls'
+>;
 
 /**
  * ioredis connection options from a `redis://` / `rediss://` URL. Nest's Redis transport builds its
