@@ -148,7 +148,18 @@ describe('cluster mode (separate processes, real Redis)', () => {
       const port = await freePort();
       let redis: ChildProcess | undefined = spawn(
         'redis-server',
-        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+        [
+          '--port',
+          String(port),
+          '--bind',
+          '127.0.0.1',
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+          '--enable-debug-command',
+          'yes',
+        ],
         {
           stdio: 'ignore',
         },
@@ -211,6 +222,7 @@ describe('cluster mode (separate processes, real Redis)', () => {
         ]);
         const results = await Promise.all(inFlight);
         expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+        if (gatewayCode !== 0 || workerCode !== 0) console.error(platform.logs);
         expect(gatewayCode).toBe(0);
         expect(workerCode).toBe(0);
       } finally {

@@ -95,7 +95,13 @@ describe('standalone process', () => {
       expect(patched.status).toBe(200);
       const app = (await platform.admin('GET', `/apps/${appId}`)).json;
       expect(app.version).toBe(v0 + 2);
-      expect(app.limits).toEqual({ timeout_ms: 5000, memory_mb: 350, max_request_bytes: 18 * 1024 * 1024 });
+      expect(app.limits).toEqual({
+        timeout_ms: 5000,
+        memory_mb: 350,
+        max_request_bytes: 18 * 1024 * 1024,
+        rate_per_sec: null,
+        max_concurrent: 10000,
+      });
     });
 
     it('serves the OpenAPI document and the docs UI', async () => {

@@ -97,6 +97,25 @@ export async function createGatewayApp(
   });
   app.useLogger(new PinoNestLogger(app.get<Logger>(PORTICO_LOGGER, { strict: false })));
   app.flushLogs();
+  drainKeepAliveOnClose(app);
   await app.init();
   return app;
+}
+
+/**
+ * Graceful drain: once `close()` starts, answers still in flight go out with `Connection: close`, so
+ * their keep-alive sockets end with them. Without it, a socket that was busy when closing began
+ * turns idle afterwards and holds the server open for the whole keep-alive timeout (72 s in Fastify).
+ */
+function drainKeepAliveOnClose(app: NestFastifyApplication): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  let closing = false;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) void reply.header('connection', 'close');
+    done(null, payload);
+  });
 }

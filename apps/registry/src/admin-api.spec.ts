@@ -617,6 +617,7 @@ describe('admin REST API over HTTP', () => {
       expect(routes.sort()).toEqual(
         [
           'GET /healthz',
+          'GET /readyz',
           'POST /admin/v1/apps',
           'GET /admin/v1/apps',
           'GET /admin/v1/apps/{appId}',
