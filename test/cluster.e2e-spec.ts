@@ -78,6 +78,19 @@ describe('cluster mode (separate processes, real Redis)', () => {
       expect(seen).toBe('v2');
     });
 
+    it("routes an app's calls to the workers of its pool", async () => {
+      const gold = await platform.addWorker({ PORTICO_WORKER_POOL: 'gold' });
+      const vip = await platform.createApp('vip');
+      await platform.putFunction(vip, 'hello', { run_as_system: true, source: 'exports = () => "gold"' });
+      await platform.putEndpoints(vip, [endpoint('/hello', 'hello')]);
+      expect((await platform.admin('PATCH', `/apps/${vip}`, { pool: 'gold' })).status).toBe(200);
+      for (let i = 0; i < 4; i++) expect((await platform.call(vip, '/hello')).json).toBe('gold');
+      const logs = await platform.waitForLogs(vip, (l) => l.length >= 4);
+      expect(new Set(logs.map((e) => e.worker))).toEqual(
+        new Set([expect.stringMatching(new RegExp(`/${gold.pid}$`))]),
+      );
+    });
+
     it('answers /healthz and /readyz on every service', async () => {
       for (const base of [platform.gatewayUrl, platform.adminUrl, platform.workers[0].urls.worker]) {
         expect((await fetch(`${base}/healthz`)).status).toBe(200);

@@ -142,6 +142,7 @@ export class EndpointPipeline {
         responseFormat: codec.name,
         user: principal.user,
         runAsSystem: principal.runAsSystem,
+        pool: app.snapshot.pool,
       });
       this.answer(reply, result, codec.mediaType, app.snapshot.appId, requestId);
     } finally {

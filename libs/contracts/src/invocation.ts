@@ -56,6 +56,8 @@ export const InvocationJobSchema = z.object({
   responseFormat: z.enum(['JSON', 'EJSON']),
   user: GuestUserSchema,
   runAsSystem: z.boolean(),
+  /** The worker pool of the app (a registry setting); cluster mode queues the job there. */
+  pool: z.string().optional(),
 });
 export type InvocationJob = z.infer<typeof InvocationJobSchema>;
 

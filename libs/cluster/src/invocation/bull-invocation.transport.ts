@@ -104,7 +104,7 @@ export class BullInvocationTransport implements InvocationTransport {
   }
 
   /**
-   * Runs `job` on a worker of `pool` (default: `poolOf(job.appId)`). Resolves with the worker's
+   * Runs `job` on a worker of `pool` (default: `job.pool`, else `poolOf(job.appId)`). Resolves with the worker's
    * result or with a platform failure (503 / 504); never rejects.
    */
   invoke(job: InvocationJob, pool?: string): Promise<InvocationResult> {
@@ -133,7 +133,7 @@ export class BullInvocationTransport implements InvocationTransport {
         ),
       };
       this.pending.set(requestId, call);
-      void this.enqueue(job, pool ?? this.poolOf(job.appId), call);
+      void this.enqueue(job, pool ?? job.pool ?? this.poolOf(job.appId), call);
     });
   }
 
