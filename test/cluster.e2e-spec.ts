@@ -1,5 +1,5 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { spawn } from 'node:child_process';
+import { PrivateRedis } from '../libs/cluster/src/testing/redis.fixtures';
 import { ClusterPlatform } from './support/cluster';
 
 /**
@@ -158,34 +158,17 @@ describe('cluster mode (separate processes, real Redis)', () => {
     }, 90_000);
 
     it('Redis unresponsive: the gateway answers 503 within 5 s, and recovers by itself', async () => {
-      const port = await freePort();
-      let redis: ChildProcess | undefined = spawn(
-        'redis-server',
-        [
-          '--port',
-          String(port),
-          '--bind',
-          '127.0.0.1',
-          '--save',
-          '',
-          '--appendonly',
-          'no',
-          '--enable-debug-command',
-          'yes',
-        ],
-        {
-          stdio: 'ignore',
-        },
-      );
-      const platform = new ClusterPlatform({ workers: 1, redisUrl: `redis://127.0.0.1:${port}` });
+      const redis = await PrivateRedis.start();
+      const platform = new ClusterPlatform({ workers: 1, redisUrl: redis.url });
       try {
-        await waitForRedis(port);
         await platform.start();
         const appId = await deployHello(platform, 'redis-down');
         expect((await platform.call(appId, '/hello')).status).toBe(200);
 
         // DEBUG SLEEP blocks this private Redis (connections stay open but nothing answers).
-        const sleeper = spawn('redis-cli', ['-p', String(port), 'DEBUG', 'SLEEP', '7'], { stdio: 'ignore' });
+        const sleeper = spawn('redis-cli', ['-p', String(redis.port), 'DEBUG', 'SLEEP', '7'], {
+          stdio: 'ignore',
+        });
         await new Promise((r) => setTimeout(r, 200));
         const t0 = Date.now();
         const during = await platform.call(appId, '/hello');
@@ -201,8 +184,7 @@ describe('cluster mode (separate processes, real Redis)', () => {
         expect(recovered).toBe(true);
       } finally {
         await platform.stop();
-        redis?.kill('SIGKILL');
-        redis = undefined;
+        await redis.stop();
       }
     }, 90_000);
 
@@ -244,24 +226,3 @@ describe('cluster mode (separate processes, real Redis)', () => {
     }, 60_000);
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
-async function waitForRedis(port: number): Promise<void> {
-  for (let i = 0; i < 50; i++) {
-    if (spawnSync('redis-cli', ['-p', String(port), 'PING'], { encoding: 'utf8' }).stdout.trim() === 'PONG')
-      return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`redis-server on ${port} did not start`);
-}

@@ -1,35 +1,19 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Redis from 'ioredis';
 import { ServiceProcess, entry } from './service-process';
 import { PlatformUnderTest } from './standalone';
 
-export const REDIS_URL = 'redis://127.0.0.1:6379';
+import { SHARED_REDIS_URL, deleteKeys, uniquePrefix } from '../../libs/cluster/src/testing/redis.fixtures';
 
-/** Deletes every key of a prefix (test isolation on the shared Redis). */
-export async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
+export const REDIS_URL = SHARED_REDIS_URL;
 
 /**
  * Portico in cluster mode as separate real processes: one registry, N workers, one gateway, sharing a
  * real Redis under a unique prefix and one embedded store file (all on this host).
  */
 export class ClusterPlatform extends PlatformUnderTest {
-  readonly prefix = `portico-test-${randomBytes(4).toString('hex')}`;
+  readonly prefix = uniquePrefix();
   readonly dataDir = mkdtempSync(join(tmpdir(), 'portico-cluster-'));
   registry!: ServiceProcess;
   gateway!: ServiceProcess;

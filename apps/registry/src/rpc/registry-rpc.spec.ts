@@ -1,6 +1,5 @@
 import '../testing/esm-shims';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,26 +14,14 @@ import pino from 'pino';
 import { firstValueFrom, timeout } from 'rxjs';
 import { startRegistry, type RunningRegistry } from '../testing/registry-test-app';
 import { connectRegistryRpc } from './connect-registry-rpc';
+import {
+  SHARED_REDIS_URL,
+  deleteKeys,
+  uniquePrefix,
+} from '../../../../libs/cluster/src/testing/redis.fixtures';
 
 const TOKEN = 'test-admin-token-0123456789';
-const SHARED_REDIS = 'redis://127.0.0.1:6379';
 const silent = pino({ level: 'silent' });
-
-const uniquePrefix = (): string => `portico-test-${randomBytes(6).toString('hex')}`;
-
-async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
 
 /** Resolves once `predicate` holds, polling every 20 ms; fails after `ms`. */
 async function waitFor(predicate: () => boolean, ms: number): Promise<void> {
@@ -144,9 +131,9 @@ describe('registry RPC over Redis', () => {
   let client: RedisRegistryClient;
 
   beforeAll(async () => {
-    main = await install(SHARED_REDIS);
+    main = await install(SHARED_REDIS_URL);
     client = new RedisRegistryClient({
-      redisUrl: SHARED_REDIS,
+      redisUrl: SHARED_REDIS_URL,
       prefix: main.prefix,
       logger: silent,
       requestTimeoutMs: 500,
@@ -155,7 +142,7 @@ describe('registry RPC over Redis', () => {
 
   afterAll(async () => {
     await client?.close();
-    await uninstall(main, SHARED_REDIS);
+    await uninstall(main, SHARED_REDIS_URL);
   });
 
   it('answers the current snapshot and the bundle of an app, and null for unknown ones', async () => {
@@ -208,16 +195,16 @@ describe('registry RPC over Redis', () => {
   });
 
   it('keeps two prefixes apart: requests and events of one installation never reach the other', async () => {
-    const other = await install(SHARED_REDIS);
+    const other = await install(SHARED_REDIS_URL);
     const otherClient = new RedisRegistryClient({
-      redisUrl: SHARED_REDIS,
+      redisUrl: SHARED_REDIS_URL,
       prefix: other.prefix,
       logger: silent,
       requestTimeoutMs: 300,
     });
     // A client whose prefix only extends the main one: exact channel names, no wildcard matching.
     const lookalike = new RedisRegistryClient({
-      redisUrl: SHARED_REDIS,
+      redisUrl: SHARED_REDIS_URL,
       prefix: `${main.prefix}-x`,
       logger: silent,
       requestTimeoutMs: 300,
@@ -244,7 +231,7 @@ describe('registry RPC over Redis', () => {
     } finally {
       await otherClient.close();
       await lookalike.close();
-      await uninstall(other, SHARED_REDIS);
+      await uninstall(other, SHARED_REDIS_URL);
     }
   });
 
