@@ -9,7 +9,12 @@ import type {
   InvocationResult,
 } from '@portico/contracts';
 import { PORTICO_LOGGER, type Logger } from '@portico/logging';
-import { SANDBOX_RUNNER, type SandboxRunner } from '@portico/sandbox';
+import {
+  SANDBOX_RUNNER,
+  createHttpHostCalls,
+  type HostCallHandler,
+  type SandboxRunner,
+} from '@portico/sandbox';
 import { STORE, type Store } from '@portico/store';
 import { BundleCache } from './bundle-cache.service';
 import { createDataHostCalls } from './data-host-calls';
@@ -90,7 +95,19 @@ export class InvocationService {
         startedAt,
       );
     }
-    return this.sandbox.run(bundle, job, createDataHostCalls(this.store.data, bundle));
+    const data = createDataHostCalls(this.store.data, bundle);
+    const http = createHttpHostCalls({
+      egressAllow: bundle.limits.egress_allow ?? [],
+      deadline: Math.min(job.deadline, Date.now() + bundle.limits.timeout_ms),
+    });
+    // `http.*` ops go to the egress client, everything else is a data operation.
+    const hostCalls: HostCallHandler = (call) => (call.op.startsWith('http.') ? http(call) : data(call));
+    try {
+      return await this.sandbox.run(bundle, job, hostCalls);
+    } finally {
+      // Requests the function left running must not outlive it.
+      http.close();
+    }
   }
 
   private record(job: InvocationJob, result: InvocationResult, startedAt: number): void {

@@ -20,6 +20,10 @@ export const ErrorCode = {
   TooManyRequests: 'TooManyRequests',
   InternalServerError: 'InternalServerError',
   ServiceUnavailable: 'ServiceUnavailable',
+  /** `context.http` to an address the app's egress policy denies. */
+  DomainNotAllowed: 'DomainNotAllowed',
+  /** `context.http` failed on the network (DNS, connection, timeout, oversized response). */
+  HTTPError: 'HTTPError',
   // control plane
   BadRequest: 'BadRequest',
   Unauthorized: 'Unauthorized',

@@ -12,14 +12,37 @@ export const DEFAULT_LIMITS = {
   rate_per_sec: null,
   /** Requests of the app in flight at once, across all gateways. */
   max_concurrent: 10_000,
+  /**
+   * Hosts `context.http` may reach although they resolve to loopback, private or link-local
+   * addresses (denied by default): host names (`*.example.com` for subdomains), IPs or CIDRs.
+   */
+  egress_allow: [] as string[],
 } as const satisfies Required<AppLimits>;
 
 /** Largest value `rate_per_sec` and `max_concurrent` accept. */
 export const MAX_ADMISSION_LIMIT = 1_000_000;
 
+/** Most entries `egress_allow` accepts. */
+export const MAX_EGRESS_RULES = 100;
+
+/** An `egress_allow` entry: a host name, `*.`+host name, an IP address or a CIDR. */
+export const EgressRuleSchema = z
+  .string()
+  .trim()
+  .refine(
+    (rule) =>
+      z.hostname().safeParse(rule.startsWith('*.') ? rule.slice(2) : rule).success ||
+      z.ipv4().safeParse(rule).success ||
+      z.ipv6().safeParse(rule).success ||
+      z.cidrv4().safeParse(rule).success ||
+      z.cidrv6().safeParse(rule).success,
+    'a host name, *.domain, an IP address or a CIDR',
+  );
+
 /**
- * Limits as stored in a deployment. `rate_per_sec` and `max_concurrent` came later: deployments stored
- * before them lack them, so both are optional here and `resolveLimits` fills their defaults.
+ * Limits as stored in a deployment. `rate_per_sec`, `max_concurrent` and `egress_allow` came later:
+ * deployments stored before them lack them, so they are optional here and `resolveLimits` fills their
+ * defaults.
  */
 export const AppLimitsSchema = z
   .object({
@@ -32,6 +55,7 @@ export const AppLimitsSchema = z
       .max(1024 * 1024 * 1024),
     rate_per_sec: z.number().int().min(1).max(MAX_ADMISSION_LIMIT).nullable().optional(),
     max_concurrent: z.number().int().min(1).max(MAX_ADMISSION_LIMIT).optional(),
+    egress_allow: z.array(EgressRuleSchema).max(MAX_EGRESS_RULES).optional(),
   })
   .strict();
 export type AppLimits = z.infer<typeof AppLimitsSchema>;
@@ -46,6 +70,7 @@ export function resolveLimits(limits: AppLimits): ResolvedLimits {
     ...limits,
     rate_per_sec: limits.rate_per_sec === undefined ? DEFAULT_LIMITS.rate_per_sec : limits.rate_per_sec,
     max_concurrent: limits.max_concurrent ?? DEFAULT_LIMITS.max_concurrent,
+    egress_allow: limits.egress_allow ?? [],
   };
 }
 

@@ -17,3 +17,7 @@ export {
   type GuestResultHead,
 } from './guest/guest-message.constants';
 export { guestScript } from './guest/guest-script';
+export { createHttpHostCalls, type HttpHostCalls, type HttpHostCallsOptions } from './egress/http-host-calls';
+export { EgressPolicy, type PinnedAddress, type ResolveAll } from './egress/egress.policy';
+export { classifyAddress, type AddressClass } from './egress/address.classifier';
+export { EGRESS_LIMITS, HTTP_REQUEST_OP } from './egress/egress.constants';

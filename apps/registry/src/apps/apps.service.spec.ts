@@ -82,8 +82,17 @@ describe('AppsService', () => {
       max_request_bytes: 10,
       rate_per_sec: null,
       max_concurrent: 7,
+      egress_allow: [],
     });
     expect(patched.limits.max_concurrent).toBe(7);
+  });
+
+  it('patches egress_allow as a new version', async () => {
+    const { apps } = setup();
+    const { id } = await apps.create({ name: 'egress' });
+    const patched = await apps.update(id, UpdateAppSchema.parse({ limits: { egress_allow: ['127.0.0.1'] } }));
+    expect(patched).toMatchObject({ version: 2, limits: { ...DEFAULT_LIMITS, egress_allow: ['127.0.0.1'] } });
+    expect((await apps.get(id)).limits.egress_allow).toEqual(['127.0.0.1']);
   });
 
   it('accepts only known limits of the right type and range', () => {
@@ -95,6 +104,14 @@ describe('AppsService', () => {
     expect(UpdateAppSchema.safeParse({ limits: { rate_per_sec: 1.5 } }).success).toBe(false);
     expect(UpdateAppSchema.safeParse({ limits: { max_concurrent: null } }).success).toBe(false);
     expect(UpdateAppSchema.safeParse({ limits: { max_concurrent: 0 } }).success).toBe(false);
+    expect(
+      UpdateAppSchema.safeParse({
+        limits: { egress_allow: ['127.0.0.1', '10.0.0.0/8', 'fd00::/8', '::1', 'api.corp', '*.corp'] },
+      }).success,
+    ).toBe(true);
+    expect(UpdateAppSchema.safeParse({ limits: { egress_allow: ['http://x'] } }).success).toBe(false);
+    expect(UpdateAppSchema.safeParse({ limits: { egress_allow: ['10.0.0.0/33'] } }).success).toBe(false);
+    expect(UpdateAppSchema.safeParse({ limits: { egress_allow: 'api.corp' } }).success).toBe(false);
     expect(UpdateAppSchema.safeParse({ pool: 'Bad_Pool' }).success).toBe(false);
     expect(UpdateAppSchema.safeParse({ pool: 'x'.repeat(33) }).success).toBe(false);
     expect(UpdateAppSchema.safeParse({}).success).toBe(false);

@@ -487,6 +487,28 @@ export function guestRuntime(
     };
   }
 
+  /**
+   * `context.http` (reference §2.6): each method is one host call `http.request` with
+   * `[METHOD, args]` by value; the request is made by the worker under the app's egress policy.
+   */
+  function httpClient(inv: Invocation) {
+    const request = (method: string) => (args: unknown) => {
+      if (args === null || typeof args !== 'object' || Array.isArray(args))
+        return Promise.reject(
+          new TypeError(`context.http.${method.toLowerCase()} expects an object argument`),
+        );
+      return inv.call('http.request', [method, args]);
+    };
+    return Object.freeze({
+      get: request('GET'),
+      post: request('POST'),
+      put: request('PUT'),
+      patch: request('PATCH'),
+      delete: request('DELETE'),
+      head: request('HEAD'),
+    });
+  }
+
   /** `context` (reference §2.6). Parts are built on first use: most functions touch few of them. */
   class GuestContext {
     #inv: Invocation;
@@ -495,6 +517,7 @@ export function guestRuntime(
     #app: unknown = undefined;
     #functions: Dict | undefined = undefined;
     #services: Dict | undefined = undefined;
+    #http: Dict | undefined = undefined;
     readonly runningAsSystem: () => boolean;
     constructor(inv: Invocation) {
       this.#inv = inv;
@@ -540,6 +563,9 @@ export function guestRuntime(
       return (this.#functions ??= Object.freeze({
         execute: (name: unknown, ...args: unknown[]) => inv.load(String(name))(...args),
       }));
+    }
+    get http() {
+      return (this.#http ??= httpClient(this.#inv));
     }
     get services() {
       const inv = this.#inv;
