@@ -101,6 +101,7 @@ describe('standalone process', () => {
         max_request_bytes: 18 * 1024 * 1024,
         rate_per_sec: null,
         max_concurrent: 10000,
+        egress_allow: [],
       });
     });
 
