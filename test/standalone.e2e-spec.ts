@@ -102,6 +102,7 @@ describe('standalone process', () => {
         rate_per_sec: null,
         max_concurrent: 10000,
         egress_allow: [],
+        max_response_bytes: 20 * 1024 * 1024,
       });
     });
 

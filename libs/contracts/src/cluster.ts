@@ -54,6 +54,7 @@ export const InvocationResultWireSchema = z.object({
         'FunctionExecutionError',
         'ExecutionTimeLimitExceeded',
         'MemoryLimitExceeded',
+        'ResponseTooLarge',
         'FunctionNotFound',
         'InternalServerError',
         'ServiceUnavailable',

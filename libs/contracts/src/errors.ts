@@ -8,6 +8,8 @@ export const ErrorCode = {
   FunctionExecutionError: 'FunctionExecutionError',
   ExecutionTimeLimitExceeded: 'ExecutionTimeLimitExceeded',
   MemoryLimitExceeded: 'MemoryLimitExceeded',
+  /** The function's response body is over `limits.max_response_bytes`. */
+  ResponseTooLarge: 'ResponseTooLarge',
   EndpointNotFound: 'EndpointNotFound',
   MethodNotAllowed: 'MethodNotAllowed',
   AppNotFound: 'AppNotFound',

@@ -75,6 +75,7 @@ export interface InvocationFailure {
     | 'FunctionExecutionError'
     | 'ExecutionTimeLimitExceeded'
     | 'MemoryLimitExceeded'
+    | 'ResponseTooLarge'
     | 'FunctionNotFound'
     | 'InternalServerError'
     | 'ServiceUnavailable';

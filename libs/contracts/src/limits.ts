@@ -17,6 +17,8 @@ export const DEFAULT_LIMITS = {
    * addresses (denied by default): host names (`*.example.com` for subdomains), IPs or CIDRs.
    */
   egress_allow: [] as string[],
+  /** Largest response body a function may produce, bytes (Atlas: 20 MB). */
+  max_response_bytes: 20 * 1024 * 1024,
 } as const satisfies Required<AppLimits>;
 
 /** Largest value `rate_per_sec` and `max_concurrent` accept. */
@@ -40,7 +42,8 @@ export const EgressRuleSchema = z
   );
 
 /**
- * Limits as stored in a deployment. `rate_per_sec`, `max_concurrent` and `egress_allow` came later:
+ * Limits as stored in a deployment. `rate_per_sec`, `max_concurrent`, `egress_allow` and
+ * `max_response_bytes` came later:
  * deployments stored before them lack them, so they are optional here and `resolveLimits` fills their
  * defaults.
  */
@@ -56,6 +59,12 @@ export const AppLimitsSchema = z
     rate_per_sec: z.number().int().min(1).max(MAX_ADMISSION_LIMIT).nullable().optional(),
     max_concurrent: z.number().int().min(1).max(MAX_ADMISSION_LIMIT).optional(),
     egress_allow: z.array(EgressRuleSchema).max(MAX_EGRESS_RULES).optional(),
+    max_response_bytes: z
+      .number()
+      .int()
+      .min(0)
+      .max(1024 * 1024 * 1024)
+      .optional(),
   })
   .strict();
 export type AppLimits = z.infer<typeof AppLimitsSchema>;
@@ -71,6 +80,7 @@ export function resolveLimits(limits: AppLimits): ResolvedLimits {
     rate_per_sec: limits.rate_per_sec === undefined ? DEFAULT_LIMITS.rate_per_sec : limits.rate_per_sec,
     max_concurrent: limits.max_concurrent ?? DEFAULT_LIMITS.max_concurrent,
     egress_allow: limits.egress_allow ?? [],
+    max_response_bytes: limits.max_response_bytes ?? DEFAULT_LIMITS.max_response_bytes,
   };
 }
 

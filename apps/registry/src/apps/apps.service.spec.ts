@@ -83,6 +83,7 @@ describe('AppsService', () => {
       rate_per_sec: null,
       max_concurrent: 7,
       egress_allow: [],
+      max_response_bytes: 20 * 1024 * 1024,
     });
     expect(patched.limits.max_concurrent).toBe(7);
   });

@@ -1,0 +1,17 @@
+import { AppLimitsSchema, DEFAULT_LIMITS, resolveLimits } from './limits';
+
+describe('limits: max_response_bytes', () => {
+  const stored = { timeout_ms: 1000, memory_mb: 64, max_request_bytes: 1024 };
+
+  it('is optional in stored limits and resolved to the 20 MB default', () => {
+    expect(AppLimitsSchema.parse(stored)).toEqual(stored);
+    expect(resolveLimits(stored).max_response_bytes).toBe(20 * 1024 * 1024);
+    expect(DEFAULT_LIMITS.max_response_bytes).toBe(20 * 1024 * 1024);
+  });
+
+  it('keeps an app override and refuses a negative or fractional one', () => {
+    expect(resolveLimits({ ...stored, max_response_bytes: 10 }).max_response_bytes).toBe(10);
+    expect(AppLimitsSchema.safeParse({ ...stored, max_response_bytes: -1 }).success).toBe(false);
+    expect(AppLimitsSchema.safeParse({ ...stored, max_response_bytes: 1.5 }).success).toBe(false);
+  });
+});
