@@ -97,12 +97,25 @@ class IsolatedVmEnvironment implements EngineEnvironment {
               new ivm.ExternalCopy(data).copyInto({ release: true }),
             ]);
     } catch (error) {
-      throw toFault(this.isolate, error);
+      // The guest's `dispatch` never throws, so an exception of a live isolate is a promise the guest
+      // left rejected and unhandled, rethrown by isolated-vm after `dispatch` returned: the guest's
+      // own business. Its return value was lost with the throw; the runtime kept it for `Collect`.
+      if (this.isolate.isDisposed) throw toFault(this.isolate, error);
+      done = this.collect(id, error);
     }
     if (typeof done === 'string') {
       const split = done.indexOf('\n');
       if (split < 0) this.bridge(GuestMessage.Done, id, 0, done);
       else this.bridge(GuestMessage.Done, id, 0, done.slice(0, split), done.slice(split + 1));
+    }
+  }
+
+  /** The `Done` text of invocation `id` if its `Invoke` call finished it before throwing. */
+  private collect(id: number, error: unknown): string | undefined {
+    try {
+      return this.ref.applySync(undefined, [GuestMessage.Collect, id, 0, '']);
+    } catch {
+      throw toFault(this.isolate, error);
     }
   }
 

@@ -110,7 +110,7 @@ describe.each(SANDBOX_ENGINES)('escape suite [%s]: abuse', (engine) => {
     await expectStillServing(pool);
   }, 60_000);
 
-  it('keeps serving after a 100 MB string return within a heap that fits it', async () => {
+  it('refuses a 100 MB body within a heap that fits it with ResponseTooLarge', async () => {
     const r = await runAttempt(
       pool,
       canary,
@@ -119,32 +119,56 @@ describe.each(SANDBOX_ENGINES)('escape suite [%s]: abuse', (engine) => {
       { bundle: limits(30_000, 512) },
     );
     expectNoCanary(r, canary);
-    // No response byte limit exists yet (issue [P3] item 2): the body crosses whole or the host dies
-    // and the invocation fails cleanly; in both cases the pool answers others afterwards.
-    if (r.error) expect(r.error.code).toMatch(/MemoryLimitExceeded|InternalServerError|ResponseTooLarge/);
-    else expect(r.response?.body?.byteLength).toBe(100 * 1024 * 1024);
+    // The guest refuses the body before it crosses (limits.max_response_bytes, default 20 MB).
+    expect(r.response).toBeUndefined();
+    expect(r.error?.code).toBe('ResponseTooLarge');
     await expectStillServing(pool);
   }, 60_000);
 
-  // FINDING (escape suite): no response byte limit is enforced yet (issue [P3] item 2: default 20 MB).
-  // A 100 MB body crosses isolate → host → pool whole (about 3 s, several 100 MB copies in the host);
-  // a few at once can exhaust the host's own heap (--max-old-space-size 256), failing that host's
-  // other in-flight invocations. Expected once the limit exists: a limit error and no body.
-  it.failing(
-    'refuses a response body over the 20 MB default with a limit error',
-    async () => {
-      const r = await runAttempt(
-        pool,
-        canary,
-        'huge-abcde',
-        'function attempt() { return "x".repeat(21 * 1024 * 1024); }',
-        { bundle: limits(30_000, 256) },
-      );
+  // Was a finding: a 100 MB body crossed isolate → host → pool whole, and a few at once could exhaust
+  // the host's own heap. The guest now refuses it before it crosses (the pool re-checks).
+  it.each([
+    ['a returned value', 'function attempt() { return "x".repeat(21 * 1024 * 1024); }'],
+    ['a string body', 'function attempt(q, r) { r.setBody("x".repeat(21 * 1024 * 1024)); }'],
+    [
+      'a string body of multi-byte characters under the limit in UTF-16 units',
+      'function attempt(q, r) { r.setBody("é".repeat(11 * 1024 * 1024)); }',
+    ],
+    ['a binary body', 'function attempt(q, r) { r.setBody(new Uint8Array(21 * 1024 * 1024)); }'],
+  ])(
+    'refuses %s over the 20 MB default with ResponseTooLarge',
+    async (_, body) => {
+      const r = await runAttempt(pool, canary, 'huge-abcde', body, { bundle: limits(30_000, 256) });
       expect(r.response).toBeUndefined();
-      expect(r.error).toBeDefined();
+      expect(r.error).toEqual({
+        code: 'ResponseTooLarge',
+        message: 'response body is larger than 20971520 bytes',
+      });
+      await expectStillServing(pool);
     },
     60_000,
   );
+
+  it("applies an app's own max_response_bytes, counting the body in UTF-8 bytes", async () => {
+    const own = {
+      limits: { timeout_ms: 10_000, memory_mb: 64, max_request_bytes: 1024, max_response_bytes: 10 },
+    };
+    const fits = await runAttempt(
+      pool,
+      canary,
+      'small-abcde',
+      'function attempt(q, r) { r.setBody("ééééé"); }',
+      {
+        bundle: own,
+      },
+    );
+    expect(text(fits.response?.body)).toBe('ééééé');
+    const over = await runAttempt(pool, canary, 'small-abcde', 'function attempt() { return "ééééé"; }', {
+      bundle: own,
+    });
+    // Rendered as JSON the value is 12 bytes.
+    expect(over.error?.code).toBe('ResponseTooLarge');
+  }, 30_000);
 
   it('keeps promises rejected after the function returned out of the host and the next invocation', async () => {
     // Async completion: the answer is sent before the late rejections, which must then go nowhere.
@@ -188,24 +212,18 @@ describe.each(SANDBOX_ENGINES)('escape suite [%s]: abuse', (engine) => {
     await expectStillServing(pool);
   }, 30_000);
 
-  // FINDING (escape suite, isolated-vm): isolated-vm throws an unhandled rejection out of `applySync`
-  // after the call, so a function that returns synchronously while a promise it dropped is rejected
-  // loses its return value and is answered 500 "sandbox runtime error" (engine catch in
-  // IsolatedVmEnvironment.dispatch → SandboxHost.call → fail). Self-inflicted only: no host crash, no leak.
-  it.failing(
-    'answers a synchronous function that leaves an unhandled rejection with its return value',
-    async () => {
-      const r = await runAttempt(
-        pool,
-        canary,
-        'late-abcde',
-        'function attempt() { (async () => { await null; throw new Error("dropped"); })(); return "returned"; }',
-      );
-      expect(r.error).toBeUndefined();
-      expect(text(r.response?.body)).toBe('"returned"');
-    },
-    30_000,
-  );
+  // Was a finding (isolated-vm): isolated-vm throws an unhandled rejection out of `applySync` after
+  // the call, so the return value was lost and the function answered 500. The engine now collects it.
+  it('answers a synchronous function that leaves an unhandled rejection with its return value', async () => {
+    const r = await runAttempt(
+      pool,
+      canary,
+      'late-abcde',
+      'function attempt() { (async () => { await null; throw new Error("dropped"); })(); return "returned"; }',
+    );
+    expect(r.error).toBeUndefined();
+    expect(text(r.response?.body)).toBe('"returned"');
+  }, 30_000);
 });
 
 describe.each(SANDBOX_ENGINES)('escape suite [%s]: a reassigned process', (engine) => {

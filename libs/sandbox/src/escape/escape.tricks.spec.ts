@@ -2,7 +2,7 @@ import { runInNewContext } from 'node:vm';
 import { SANDBOX_ENGINES } from '../engine/sandbox-engine.port';
 import type { SandboxPool } from '../pool/sandbox.pool';
 import type { HostCallHandler } from '../sandbox.port';
-import { noHostCalls } from '../testing/sandbox.fixtures';
+import { noHostCalls, text } from '../testing/sandbox.fixtures';
 import {
   escapePool,
   expectContained,
@@ -209,10 +209,49 @@ describe.each(SANDBOX_ENGINES)('escape suite [%s]: tricks', (engine) => {
       return "x";
     }`);
     expectNoCanary(r, canary);
-    // The pool accepts only guest-side failure codes from the guest; a platform code is never forgeable.
-    expect(r.error?.code ?? 'none').not.toBe('ExecutionTimeLimitExceeded');
+    // The runtime writes its result head without the guest-mutable prototype chain: the function's
+    // real answer goes out, neither forged nor lost to an overflow.
+    expect(r.error).toBeUndefined();
+    expect(r.response?.status).toBe(200);
+    expect(text(r.response?.body)).toBe('"x"');
     await expectStillServing(pool);
   }, 30_000);
+
+  type Outcome = { error: string; message?: string } | { status: number; body: string };
+  it.each<[string, string, Outcome]>([
+    [
+      'a self-recursive Object.prototype.toJSON and an object result',
+      'Object.prototype.toJSON = function () { return { e: { code: "x" } }; }; return { a: 1 };',
+      { error: 'FunctionExecutionError' },
+    ],
+    [
+      'a self-recursive Object.prototype.toJSON and an error thrown',
+      'Object.prototype.toJSON = function () { return { e: { code: "x" } }; }; throw new Error("own");',
+      { error: 'FunctionExecutionError', message: '{"message":"own","name":"Error"}' },
+    ],
+    [
+      'a replaced Object.keys',
+      'Object.keys = () => { throw new Error("keys"); }; response.setHeader("A", "b"); return 1;',
+      { status: 200, body: '1' },
+    ],
+  ])(
+    "answers %s as the function's own outcome, not a runtime failure",
+    async (_, body, expected) => {
+      const r = await attempt(`function attempt(request, response) { ${body} }`);
+      expectNoCanary(r, canary);
+      if ('error' in expected) {
+        expect(r.error?.code).toBe(expected.error);
+        expect(r.error?.status).toBeUndefined();
+        if (expected.message !== undefined) expect(r.error?.message).toBe(expected.message);
+      } else {
+        expect(r.response?.status).toBe(expected.status);
+        expect(r.response?.headers.A).toEqual(['b']);
+        expect(text(r.response?.body)).toBe(expected.body);
+      }
+      await expectStillServing(pool);
+    },
+    30_000,
+  );
 
   it('cannot import() or require anything, nor reach process.binding', async () => {
     const r = await attempt(`async function attempt() {

@@ -7,6 +7,9 @@
  *   data = body bytes. `dispatch` returns the `Done` text (`head` or `head + "\n" + body`) when the
  *   invocation finished before it returned, saving a bridge call on the hot path.
  * - `HostReply` / `HostError`: id = invocation id, aux = call id, text = EJSON result / error message.
+ * - `Collect`: id = invocation id. Returns the `Done` text the last `Invoke` of that id returned,
+ *   once. An engine asks for it when its call threw after `dispatch` had returned (isolated-vm
+ *   rethrows a promise rejection the guest left unhandled), so a computed result is not lost.
  *
  * guest → host, through `bridge(kind, id, aux, text, data)`:
  * - `Done`: id = invocation id, text = result head JSON (see `GuestResultHead`), data = body
@@ -17,6 +20,7 @@ export const GuestMessage = {
   Invoke: 1,
   HostReply: 2,
   HostError: 3,
+  Collect: 4,
   Done: 11,
   HostCall: 12,
 } as const;

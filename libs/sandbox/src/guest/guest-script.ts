@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { GUEST_LIMITS, LOG_TRUNCATED_LINE } from './guest-limits.constants';
 import { guestRuntime } from './guest.runtime';
 import { createJsonRenderer } from './json-render.runtime';
 import { installTextCodecs } from './text-codec.runtime';
@@ -24,7 +25,12 @@ export function guestScript(): string {
       `;(function (installTextCodecs, createJsonRenderer, guestRuntime) {
   'use strict';
   const codec = installTextCodecs(globalThis);
-  const lib = { codec, renderJson: createJsonRenderer(codec.bytesToBase64) };
+  const lib = {
+    codec,
+    renderJson: createJsonRenderer(codec.bytesToBase64),
+    limits: ${JSON.stringify(GUEST_LIMITS)},
+    truncated: ${JSON.stringify(LOG_TRUNCATED_LINE)},
+  };
   return function boot(bridge, bundleJson, messages) { return guestRuntime(bridge, bundleJson, lib, messages); };
 })(${installTextCodecs.toString()}, ${createJsonRenderer.toString()}, ${guestRuntime.toString()})`,
     ].join('\n');

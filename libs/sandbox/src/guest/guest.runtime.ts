@@ -1,3 +1,4 @@
+import type { GuestLimits } from './guest-limits.constants';
 import type { GuestBridgeFn, GuestDispatchFn, GuestMessages } from './guest-message.constants';
 import type { GuestTextCodec } from './text-codec.runtime';
 
@@ -5,6 +6,10 @@ import type { GuestTextCodec } from './text-codec.runtime';
 export interface GuestLib {
   codec: GuestTextCodec;
   renderJson: (value: unknown) => string | undefined;
+  /** The fixed per-invocation caps (guest-limits.constants.ts). */
+  limits: GuestLimits;
+  /** The line that replaces console output past the caps. */
+  truncated: string;
 }
 
 /**
@@ -51,6 +56,8 @@ export function guestRuntime(
     values: Dict;
     environment: { tag: string; values: Dict };
     services: string[];
+    /** The pool fills `max_response_bytes` with its default before loading (sandbox-bundle.ts). */
+    limits: { max_response_bytes?: number };
   }
   interface BinaryLike {
     buffer: Uint8Array;
@@ -72,10 +79,10 @@ export function guestRuntime(
   type Compiled = { wrapper: Wrapper } | { error: unknown };
   type Settle = { resolve: (value: unknown) => void; reject: (reason: unknown) => void };
 
-  const MAX_LOG_LINES = 1000;
-  const MAX_LOG_BYTES = 1024 * 1024;
-  const MAX_PENDING_CALLS = 1000;
-  const TRUNCATED = '…truncated';
+  const MAX_LOG_LINES = lib.limits.maxLogLines;
+  const MAX_LOG_BYTES = lib.limits.maxLogBytes;
+  const MAX_PENDING_CALLS = lib.limits.maxPendingCalls;
+  const TRUNCATED = lib.truncated;
 
   const g = globalThis as unknown as Dict;
   const BSON = g.BSON as { Binary: BinaryClass; EJSON: EjsonApi };
@@ -86,6 +93,7 @@ export function guestRuntime(
   const ejsonStringify = EJSON.stringify.bind(EJSON);
   const ejsonParse = EJSON.parse.bind(EJSON);
   const indirectEval = g.eval as (source: string) => unknown;
+  const keysOf = Object.keys;
   const hasOwn = (target: object, key: string): boolean => Object.prototype.hasOwnProperty.call(target, key);
   const { codec, renderJson } = lib;
   Object.defineProperty(g, 'EJSON', { value: EJSON, writable: true, configurable: true, enumerable: false });
@@ -121,6 +129,8 @@ export function guestRuntime(
   Binary.fromHex = (hex: string, subType?: number) => Binary.createFromHexString(String(hex), subType);
 
   const bundle = jsonParse(bundleJson) as Bundle;
+  const maxResponse = bundle.limits?.max_response_bytes;
+  const MAX_RESPONSE_BYTES = typeof maxResponse === 'number' ? maxResponse : Infinity;
   // Values and environment are handed out as fresh copies, so one invocation's mutation never leaks.
   const valueJson = new Map<string, string>();
   for (const name of Object.keys(bundle.values)) {
@@ -184,12 +194,56 @@ export function guestRuntime(
   function describeError(e: unknown): string {
     try {
       if (e instanceof Error || (e !== null && typeof e === 'object' && 'message' in e && 'name' in e)) {
-        return jsonStringify({ message: String(e.message), name: String(e.name) });
+        return `{"message":${quote(String(e.message))},"name":${quote(String(e.name))}}`;
       }
       return String(e);
     } catch {
       return 'uncaught exception';
     }
+  }
+
+  /**
+   * A JSON string literal. `JSON.stringify` of a primitive string consults no `toJSON` and no
+   * prototype, so the runtime's own output does not depend on what tenant code did to them.
+   */
+  function quote(s: string): string {
+    return jsonStringify(s);
+  }
+
+  function quoteList(list: readonly string[]): string {
+    let out = '[';
+    for (let i = 0; i < list.length; i++) out += (i > 0 ? ',' : '') + quote(list[i]);
+    return out + ']';
+  }
+
+  /**
+   * The `Done` head (`GuestResultHead`), written by hand rather than with `JSON.stringify` of an
+   * object: tenant code shares this context and may poison `Object.prototype.toJSON` or `Object.keys`,
+   * which would forge or overflow the runtime's own output (escape suite finding).
+   */
+  function encodeHead(
+    result: { s: number; h: Record<string, string[]> } | { e: { code: string; message: string } },
+    logs: readonly string[],
+  ): string {
+    if ('e' in result) {
+      const { code, message } = result.e;
+      return `{"e":{"code":${quote(code)},"message":${quote(message)}},"l":${quoteList(logs)}}`;
+    }
+    let headers = '{';
+    const names = keysOf(result.h);
+    for (let i = 0; i < names.length; i++)
+      headers += (i > 0 ? ',' : '') + quote(names[i]) + ':' + quoteList(result.h[names[i]]);
+    return `{"s":${result.s},"h":${headers}},"l":${quoteList(logs)}}`;
+  }
+
+  /** Whether a body is over the app's `max_response_bytes` (a string counted as UTF-8). */
+  function tooLarge(body: string | Uint8Array | undefined): boolean {
+    if (body === undefined) return false;
+    if (typeof body !== 'string') return body.byteLength > MAX_RESPONSE_BYTES;
+    // Each UTF-16 unit is 1 to 3 bytes: count only when the bounds do not decide.
+    if (body.length > MAX_RESPONSE_BYTES) return true;
+    if (body.length * 3 <= MAX_RESPONSE_BYTES) return false;
+    return utf8Length(body) > MAX_RESPONSE_BYTES;
   }
 
   /** UTF-8 byte length without encoding: 1, 2 or 3 bytes per UTF-16 unit (a surrogate pair is 4). */
@@ -225,7 +279,7 @@ export function guestRuntime(
 
   function findHeader(headers: Record<string, string[]>, name: string): string | undefined {
     const lower = name.toLowerCase();
-    for (const key of Object.keys(headers)) if (key.toLowerCase() === lower) return key;
+    for (const key of keysOf(headers)) if (key.toLowerCase() === lower) return key;
     return undefined;
   }
 
@@ -593,7 +647,7 @@ export function guestRuntime(
 
   function fail(inv: Invocation, code: string, message: string): void {
     if (inv.done) return;
-    send(inv, jsonStringify({ e: { code, message }, l: inv.logs }));
+    send(inv, encodeHead({ e: { code, message } }, inv.logs));
   }
 
   /** The result rule of reference §2.4 and §7.3–7.5. */
@@ -620,9 +674,13 @@ export function guestRuntime(
       // 204 only when nothing is sent: a body set with setBody under respond_result:false must reach
       // the client (apps return data that way), and a 204 cannot carry one.
       const status = state.status ?? (respondResult || state.bodySet ? 200 : 204);
-      head = jsonStringify({ s: status, h: headers, l: inv.logs });
+      head = encodeHead({ s: status, h: headers }, inv.logs);
     } catch (e) {
       fail(inv, 'FunctionExecutionError', describeError(e));
+      return;
+    }
+    if (tooLarge(body)) {
+      fail(inv, 'ResponseTooLarge', `response body is larger than ${MAX_RESPONSE_BYTES} bytes`);
       return;
     }
     send(inv, head, body);
@@ -631,6 +689,9 @@ export function guestRuntime(
   /** Result of the `dispatch` call in progress, when its invocation finishes before it returns. */
   let syncId = 0;
   let syncResult: string | undefined = undefined;
+  /** The last `Invoke`'s returned result, kept for one `Collect` (see `GuestMessage.Collect`). */
+  let lastId = 0;
+  let lastResult: string | undefined = undefined;
 
   function start(id: number, jobText: string, bytes: Uint8Array | undefined): void {
     let job: JobCore;
@@ -642,7 +703,7 @@ export function guestRuntime(
         M.Done,
         id,
         0,
-        jsonStringify({ e: { code: 'InternalServerError', message: 'malformed invocation' }, l: [] }),
+        encodeHead({ e: { code: 'InternalServerError', message: 'malformed invocation' } }, []),
       );
       return;
     }
@@ -708,18 +769,33 @@ export function guestRuntime(
     text: string,
     data?: Uint8Array,
   ): string | undefined {
-    if (kind === M.Invoke) {
-      syncId = id;
-      try {
-        start(id, text, data);
-        return syncResult;
-      } finally {
-        syncId = 0;
-        syncResult = undefined;
-      }
+    if (kind === M.Collect) {
+      const kept = lastId === id ? lastResult : undefined;
+      lastId = 0;
+      lastResult = undefined;
+      return kept;
     }
-    if (kind === M.HostReply) settle(id, aux, true, text);
-    else if (kind === M.HostError) settle(id, aux, false, text);
+    lastId = 0;
+    lastResult = undefined;
+    // Never throws: an engine may then take any exception of its call for a late guest error.
+    try {
+      if (kind === M.Invoke) {
+        syncId = id;
+        start(id, text, data);
+        lastId = id;
+        lastResult = syncResult;
+        return syncResult;
+      }
+      if (kind === M.HostReply) settle(id, aux, true, text);
+      else if (kind === M.HostError) settle(id, aux, false, text);
+    } catch {
+      const inv = invocations.get(id);
+      if (inv !== undefined) fail(inv, 'InternalServerError', 'sandbox runtime error');
+      return syncResult;
+    } finally {
+      syncId = 0;
+      syncResult = undefined;
+    }
     return undefined;
   };
 }

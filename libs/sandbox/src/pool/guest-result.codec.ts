@@ -6,6 +6,7 @@ const GUEST_CODES = new Set<InvocationFailure['code']>([
   'FunctionExecutionError',
   'FunctionNotFound',
   'InternalServerError',
+  'ResponseTooLarge',
 ]);
 
 export interface DecodedGuestResult {

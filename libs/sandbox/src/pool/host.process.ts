@@ -1,11 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
+import { setPriority } from 'node:os';
 import { createInterface } from 'node:readline';
 import type { Frame } from '../protocol/frame.codec';
 import { FrameChannel } from '../protocol/frame.channel';
 import { FrameType } from '../protocol/frame.constants';
 import type { SandboxLogger } from '../sandbox-pool.options';
 import type { HostCommand } from './host-command';
+
+/** Nice value of a deprioritized host: it gets a CPU core only when others leave one free. */
+const LOW_PRIORITY = 10;
 
 export interface HostProcessEvents<T> {
   onReady(host: HostProcess<T>): void;
@@ -24,6 +28,8 @@ export class HostProcess<T> {
   ready = false;
   alive = true;
   lastUsed = 0;
+  /** Runs at a lower OS priority (its app overran a limit); an unprivileged process cannot undo it. */
+  deprioritized = false;
   /** Highest version loaded; older ones are unloaded once idle. */
   latestVersion = -1;
   /** Loaded version → invocations of it in flight. */
@@ -98,6 +104,17 @@ export class HostProcess<T> {
     this.channel.close();
     const timer = setTimeout(() => this.kill(), graceMs);
     return this.exited.finally(() => clearTimeout(timer));
+  }
+
+  /** Lowers the process's OS scheduling priority, for good (see `deprioritized`). */
+  deprioritize(): void {
+    if (this.deprioritized || !this.alive) return;
+    this.deprioritized = true;
+    try {
+      setPriority(this.pid, LOW_PRIORITY);
+    } catch {
+      // Gone already, or the platform refuses: the time limit still bounds the app.
+    }
   }
 
   kill(): void {

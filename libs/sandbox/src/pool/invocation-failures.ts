@@ -10,6 +10,10 @@ export const InvocationFailures = {
     message: 'execution time limit exceeded',
   }),
   memoryLimit: (): InvocationFailure => ({ code: 'MemoryLimitExceeded', message: 'memory limit exceeded' }),
+  responseTooLarge: (limit: number): InvocationFailure => ({
+    code: 'ResponseTooLarge',
+    message: `response body is larger than ${limit} bytes`,
+  }),
   hostRestarted: (): InvocationFailure => ({
     code: 'InternalServerError',
     message: 'sandbox host restarted',

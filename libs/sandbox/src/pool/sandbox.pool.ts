@@ -20,6 +20,7 @@ import type { HostCallHandler, SandboxRunner } from '../sandbox.port';
 import { decodeGuestResult } from './guest-result.codec';
 import { encodeGuestJob } from './guest-job.codec';
 import { hostCommand, type HostCommand } from './host-command';
+import { maxResponseBytes, sandboxBundleJson } from './sandbox-bundle';
 import { HostProcess } from './host.process';
 import { InvocationFailures } from './invocation-failures';
 import type { PendingInvocation } from './pending-invocation';
@@ -40,6 +41,14 @@ export interface SandboxHostInfo {
 const MAX_RESPAWN_DELAY_MS = 5_000;
 /** How long `close()` lets hosts exit on their own before killing them. */
 const CLOSE_GRACE_MS = 1_000;
+/**
+ * How long an app whose process was killed for overrunning a limit is treated as noisy: it gets new
+ * processes started for it rather than the pre-started spare (which other apps' cold starts rely on,
+ * and which an app spinning into its time limit would otherwise take every time), and its processes
+ * run at a lower OS priority, so they get the CPU only when other apps leave it free (noisy
+ * neighbours, issue [P3] item 6). Such a process is never handed to another app afterwards.
+ */
+const OVERRUN_NO_SPARE_MS = 30_000;
 
 /**
  * Runs invocations in sandbox host processes (DESIGN "Sandbox"): one app per process at a time,
@@ -61,6 +70,8 @@ export class SandboxPool implements SandboxRunner {
   /** Hosts that died before becoming ready, in a row: slows respawning down in a crash loop. */
   private earlyDeaths = 0;
   private respawnTimer: NodeJS.Timeout | undefined;
+  /** App id → until when it gets no spare (see `OVERRUN_NO_SPARE_MS`). */
+  private readonly overran = new Map<string, number>();
 
   constructor(options: SandboxPoolOptions) {
     if (!(SANDBOX_ENGINES as readonly string[]).includes(options.engine)) {
@@ -158,7 +169,7 @@ export class SandboxPool implements SandboxRunner {
     }
     if (best !== undefined && best.running.size === 0) return best;
     if (own < this.maxPerApp) {
-      const host = this.acquire(own === 0);
+      const host = this.acquire(appId, own === 0);
       if (host) {
         host.appId = appId;
         this.ensureSpare();
@@ -169,17 +180,30 @@ export class SandboxPool implements SandboxRunner {
   }
 
   /** An unassigned host: the spare, a new process, or (for an app with none) an idle one of another app. */
-  private acquire(mayEvict: boolean): Host | null {
+  private acquire(appId: string, firstForApp: boolean): Host | null {
     const spare = this.hostList.find((h) => h.appId === null && h.alive);
+    const room = this.hostList.length < this.maxProcesses;
+    // With room for a process of its own, an app scaling out takes the spare only when it is up
+    // (else it would only wait for it all the same, and leave the next app's cold start none),
+    // and an app that overran does not take it at all.
+    const keepSpare = room && (this.recentlyOverran(appId) || (!firstForApp && !spare?.ready));
+    if (spare && !keepSpare) return spare;
+    if (room) return this.spawn();
     if (spare) return spare;
-    if (this.hostList.length < this.maxProcesses) return this.spawn();
-    if (!mayEvict) return null;
+    if (!firstForApp) return null;
     let lru: Host | undefined;
     for (const host of this.hostList) {
       if (host.alive && host.running.size === 0 && (lru === undefined || host.lastUsed < lru.lastUsed))
         lru = host;
     }
     if (lru === undefined) return null;
+    if (lru.deprioritized) {
+      // Its low priority cannot be undone: a fresh process takes its place. Idle, so nothing fails.
+      this.hostList.splice(this.hostList.indexOf(lru), 1);
+      lru.alive = false;
+      lru.kill();
+      return this.spawn();
+    }
     lru.send(FrameType.Reset, 0, 0);
     lru.versions.clear();
     lru.latestVersion = -1;
@@ -192,9 +216,10 @@ export class SandboxPool implements SandboxRunner {
     const version = bundle.version;
     host.lastUsed = performance.now();
     pending.host = host;
+    if (!host.deprioritized && this.recentlyOverran(bundle.appId)) host.deprioritize();
     const inFlight = host.versions.get(version);
     if (inFlight === undefined) {
-      host.send(FrameType.Load, 0, version, JSON.stringify(bundle));
+      host.send(FrameType.Load, 0, version, sandboxBundleJson(bundle));
       pending.cold = true;
     }
     host.versions.set(version, (inFlight ?? 0) + 1);
@@ -203,6 +228,9 @@ export class SandboxPool implements SandboxRunner {
       this.unloadIdleVersions(host);
     }
     host.running.set(pending.id, pending);
+    // A process still starting is the platform's time, not the function's: only the caller's
+    // deadline runs until it is up (then `onHostReady` starts the function's own clock).
+    if (!host.ready) this.armTimer(pending, pending.job.deadline - Date.now());
     host.send(FrameType.Invoke, pending.id, version, encodeGuestJob(job), job.request.body ?? undefined);
   }
 
@@ -219,7 +247,12 @@ export class SandboxPool implements SandboxRunner {
     switch (frame.type) {
       case FrameType.Done: {
         const pending = host.running.get(frame.id);
-        if (pending) this.settle(pending, decodeGuestResult(frame.head, frame.body));
+        if (pending === undefined) return;
+        // The guest enforces the limit before the body crosses; this holds if the guest was subverted.
+        const limit = maxResponseBytes(pending.bundle);
+        if (frame.body.length > limit)
+          this.settle(pending, { error: InvocationFailures.responseTooLarge(limit), logs: [] });
+        else this.settle(pending, decodeGuestResult(frame.head, frame.body));
         return;
       }
       case FrameType.HostCall:
@@ -232,6 +265,7 @@ export class SandboxPool implements SandboxRunner {
           'sandbox host reported a fatal error',
         );
         if (pending) this.settle(pending, { error: InvocationFailures.memoryLimit(), logs: [] });
+        this.markOverran(host.appId);
         this.replace(host, 'fatal error in the host');
         return;
       }
@@ -275,9 +309,47 @@ export class SandboxPool implements SandboxRunner {
       this.settle(pending, { error: InvocationFailures.deadlinePassed(), logs: [] });
       return;
     }
+    if (!host.ready) {
+      // The caller's deadline passed while the process was starting: not the tenant's doing, but the
+      // invocation is already queued in that process, so it goes too.
+      this.settle(pending, { error: InvocationFailures.deadlinePassed(), logs: [] });
+      this.replace(host, 'deadline passed while the host was starting');
+      return;
+    }
     this.settle(pending, { error: InvocationFailures.timeLimit(), logs: [] });
     // The guest may be stuck in a loop the host cannot interrupt: only a new process is safe.
+    this.markOverran(host.appId);
     this.replace(host, 'invocation exceeded its time limit');
+  }
+
+  private armTimer(pending: PendingInvocation, ms: number): void {
+    clearTimeout(pending.timer);
+    pending.timer = setTimeout(() => this.onTimeout(pending), Math.max(0, ms));
+  }
+
+  /** The invocations sent to a starting process get their wall time from now on. */
+  private onHostReady(host: Host): void {
+    this.earlyDeaths = 0;
+    for (const pending of host.running.values())
+      this.armTimer(pending, Math.min(pending.job.deadline - Date.now(), pending.bundle.limits.timeout_ms));
+  }
+
+  private recentlyOverran(appId: string): boolean {
+    const until = this.overran.get(appId);
+    if (until === undefined) return false;
+    if (until > performance.now()) return true;
+    this.overran.delete(appId);
+    return false;
+  }
+
+  private markOverran(appId: string | null): void {
+    if (appId === null) return;
+    const now = performance.now();
+    // Bounded by the apps that overran within the window; expired entries go when the map grows.
+    if (this.overran.size >= 1_000)
+      for (const [id, until] of this.overran) if (until <= now) this.overran.delete(id);
+    this.overran.set(appId, now + OVERRUN_NO_SPARE_MS);
+    for (const host of this.hostList) if (host.appId === appId) host.deprioritize();
   }
 
   /** Kills a host, fails what still ran in it and starts a replacement. */
@@ -303,7 +375,7 @@ export class SandboxPool implements SandboxRunner {
 
   private spawn(): Host {
     const host: Host = new HostProcess<PendingInvocation>(this.command, this.logger, {
-      onReady: () => (this.earlyDeaths = 0),
+      onReady: (h) => this.onHostReady(h),
       onFrame: (h, frame) => this.onFrame(h, frame),
       onExit: (h, reason) => this.onExit(h, reason),
     });
