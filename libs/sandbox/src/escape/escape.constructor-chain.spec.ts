@@ -1,21 +1,18 @@
 import { SANDBOX_ENGINES } from '../engine/sandbox-engine.port';
-import type { SandboxPool } from '../pool/sandbox.pool';
 import type { HostCallHandler } from '../sandbox.port';
 import {
-  escapePool,
+  useEscapePool,
   expectContained,
   expectStillServing,
-  plantCanary,
   reportOf,
   runAttempt,
-  type Canary,
 } from './testing/escape.fixtures';
 
 /**
  * Constructor-chain escapes (vm2 docs/ATTACKS.md "constructor" family, e.g. GHSA-cchq-frgv-rjh5):
  * from every object the guest can touch, walk `constructor.constructor`, `__proto__` and each method's
  * `constructor` looking for the host realm's `Function`. With a separate isolate all of them must
- * yield only the guest realm: `process`/`require` undefined, no canary.
+ * yield only the guest realm: `process`/`require` undefined, no suite.canary.
  */
 
 /** A data host call that always refuses, so the guest gets a rejected operation's error object. */
@@ -24,16 +21,7 @@ const refusing: HostCallHandler = () => Promise.reject(new Error('refused by hos
 const answering: HostCallHandler = () => Promise.resolve('[{"_id":{"$oid":"65a1b2c3d4e5f60718293a4b"}}]');
 
 describe.each(SANDBOX_ENGINES)('escape suite [%s]: constructor chains', (engine) => {
-  let canary: Canary;
-  let pool: SandboxPool;
-  beforeAll(() => {
-    canary = plantCanary();
-    pool = escapePool(engine);
-  });
-  afterAll(async () => {
-    await pool.close();
-    canary.dispose();
-  });
+  const suite = useEscapePool(engine);
 
   it.each([
     ['request', '__chain("request", request);'],
@@ -78,22 +66,22 @@ describe.each(SANDBOX_ENGINES)('escape suite [%s]: constructor chains', (engine)
     'gets nothing of the host from %s',
     async (_, walk) => {
       const r = await runAttempt(
-        pool,
-        canary,
+        suite.pool,
+        suite.canary,
         'chain-abcde',
         `function attempt(request, response) { ${walk} return __report(); }`,
         { body: new TextEncoder().encode('{"x":1}') },
       );
-      expectContained(r, canary);
-      await expectStillServing(pool);
+      expectContained(r, suite.canary);
+      await expectStillServing(suite.pool);
     },
     30_000,
   );
 
   it("gets nothing of the host from a rejected data operation's error object", async () => {
     const r = await runAttempt(
-      pool,
-      canary,
+      suite.pool,
+      suite.canary,
       'chain-abcde',
       `async function attempt(request) {
         let err;
@@ -105,15 +93,15 @@ describe.each(SANDBOX_ENGINES)('escape suite [%s]: constructor chains', (engine)
       }`,
       { hostCalls: refusing },
     );
-    expectContained(r, canary);
+    expectContained(r, suite.canary);
     expect(reportOf(r)).toMatchObject({ message: 'refused by host', sameRealm: true });
-    await expectStillServing(pool);
+    await expectStillServing(suite.pool);
   }, 30_000);
 
   it('gets nothing of the host from documents a data operation returned', async () => {
     const r = await runAttempt(
-      pool,
-      canary,
+      suite.pool,
+      suite.canary,
       'chain-abcde',
       `async function attempt() {
         const docs = await context.services.get("mongodb-atlas").db("d").collection("c").find({});
@@ -122,8 +110,8 @@ describe.each(SANDBOX_ENGINES)('escape suite [%s]: constructor chains', (engine)
       }`,
       { hostCalls: answering },
     );
-    expectContained(r, canary);
+    expectContained(r, suite.canary);
     expect(reportOf(r)?.n).toBe(1);
-    await expectStillServing(pool);
+    await expectStillServing(suite.pool);
   }, 30_000);
 });

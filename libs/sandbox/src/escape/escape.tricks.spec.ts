@@ -1,17 +1,14 @@
 import { runInNewContext } from 'node:vm';
 import { SANDBOX_ENGINES } from '../engine/sandbox-engine.port';
-import type { SandboxPool } from '../pool/sandbox.pool';
 import type { HostCallHandler } from '../sandbox.port';
 import { noHostCalls, text } from '../testing/sandbox.fixtures';
 import {
-  escapePool,
+  useEscapePool,
   expectContained,
   expectNoCanary,
   expectStillServing,
-  plantCanary,
   reportOf,
   runAttempt,
-  type Canary,
 } from './testing/escape.fixtures';
 
 /**
@@ -34,19 +31,10 @@ function recordingRefusal(): { handler: HostCallHandler; ops: string[] } {
 }
 
 describe.each(SANDBOX_ENGINES)('escape suite [%s]: tricks', (engine) => {
-  let canary: Canary;
-  let pool: SandboxPool;
-  beforeAll(() => {
-    canary = plantCanary();
-    pool = escapePool(engine);
-  });
-  afterAll(async () => {
-    await pool.close();
-    canary.dispose();
-  });
+  const suite = useEscapePool(engine);
 
   const attempt = (body: string, hostCalls: HostCallHandler = noHostCalls, deadlineMs?: number) =>
-    runAttempt(pool, canary, 'tricks-abcde', body, { hostCalls, deadlineMs });
+    runAttempt(suite.pool, suite.canary, 'tricks-abcde', body, { hostCalls, deadlineMs });
 
   it('recovers only the guest global through Function, eval and sloppy this', async () => {
     const r = await attempt(`function attempt() {
@@ -60,14 +48,14 @@ describe.each(SANDBOX_ENGINES)('escape suite [%s]: tricks', (engine) => {
       const g = Function("return this")();
       return __report({ process: typeof g.process, require: typeof g.require, module: typeof g.module, global: typeof g.global });
     }`);
-    expectContained(r, canary);
+    expectContained(r, suite.canary);
     expect(reportOf(r)).toMatchObject({
       process: 'undefined',
       require: 'undefined',
       module: 'undefined',
       global: 'undefined',
     });
-    await expectStillServing(pool);
+    await expectStillServing(suite.pool);
   }, 30_000);
 
   it('gets no host frame, path or function from Error.prepareStackTrace', async () => {
@@ -93,7 +81,7 @@ describe.each(SANDBOX_ENGINES)('escape suite [%s]: tricks', (engine) => {
       }`,
       handler,
     );
-    expectContained(r, canary);
+    expectContained(r, suite.canary);
     const { files } = reportOf(r) as unknown as { files: string[] };
     // Only guest-side script names: nothing of the host's file system or Node internals.
     expect(files.length).toBeGreaterThan(0);
@@ -101,7 +89,7 @@ describe.each(SANDBOX_ENGINES)('escape suite [%s]: tricks', (engine) => {
       expect(file).not.toContain(process.cwd());
       expect(file).not.toMatch(/^node:|node_modules|\/work\//);
     }
-    await expectStillServing(pool);
+    await expectStillServing(suite.pool);
   }, 30_000);
 
   it('gets nothing from Error.captureStackTrace and structured stack frames', async () => {
@@ -118,9 +106,9 @@ describe.each(SANDBOX_ENGINES)('escape suite [%s]: tricks', (engine) => {
       try { (function r(n) { if (n === 0) throw new Error("deep"); r(n - 1); })(200); } catch (e) { deep = e.stack; }
       return __report({ frames: frames.length, deepHasHost: /node:|\\/work\\//.test(deep) });
     }`);
-    expectContained(r, canary);
+    expectContained(r, suite.canary);
     expect(reportOf(r)).toMatchObject({ deepHasHost: false });
-    await expectStillServing(pool);
+    await expectStillServing(suite.pool);
   }, 30_000);
 
   it('gets nothing from Proxy traps the platform triggers on what it is handed', async () => {
@@ -144,11 +132,11 @@ describe.each(SANDBOX_ENGINES)('escape suite [%s]: tricks', (engine) => {
       }`,
       handler,
     );
-    expectContained(r, canary);
+    expectContained(r, suite.canary);
     expect(reportOf(r)?.traps).toBeGreaterThan(0);
     // The data call crossed as canonical EJSON text only.
     expect(ops).toEqual(['mongodb.insertOne ["mongodb-atlas","d","c",{"a":{"$numberInt":"1"}}]']);
-    await expectStillServing(pool);
+    await expectStillServing(suite.pool);
   }, 30_000);
 
   it('gets nothing from Symbol.species on a returned promise or an array handed to the platform', async () => {
@@ -171,11 +159,11 @@ describe.each(SANDBOX_ENGINES)('escape suite [%s]: tricks', (engine) => {
       }`,
       handler,
     );
-    expectNoCanary(r, canary);
+    expectNoCanary(r, suite.canary);
     // Whatever the runtime made of the hostile promise, it is an ordinary guest outcome.
     if (r.error) expect(r.error.code).toBe('FunctionExecutionError');
     else expect(reportOf(r)?.found).toEqual([]);
-    await expectStillServing(pool);
+    await expectStillServing(suite.pool);
   }, 30_000);
 
   it.each([
@@ -196,9 +184,9 @@ describe.each(SANDBOX_ENGINES)('escape suite [%s]: tricks', (engine) => {
     'answers a result with %s as a guest error, and keeps serving',
     async (_, body, code) => {
       const r = await attempt(`function attempt() { ${body} }`, noHostCalls, 1_500);
-      expectNoCanary(r, canary);
+      expectNoCanary(r, suite.canary);
       expect(r.error?.code).toBe(code);
-      await expectStillServing(pool);
+      await expectStillServing(suite.pool);
     },
     30_000,
   );
@@ -208,13 +196,13 @@ describe.each(SANDBOX_ENGINES)('escape suite [%s]: tricks', (engine) => {
       Object.prototype.toJSON = function () { return { e: { code: "ExecutionTimeLimitExceeded", message: "forged", status: 200 } }; };
       return "x";
     }`);
-    expectNoCanary(r, canary);
+    expectNoCanary(r, suite.canary);
     // The runtime writes its result head without the guest-mutable prototype chain: the function's
     // real answer goes out, neither forged nor lost to an overflow.
     expect(r.error).toBeUndefined();
     expect(r.response?.status).toBe(200);
     expect(text(r.response?.body)).toBe('"x"');
-    await expectStillServing(pool);
+    await expectStillServing(suite.pool);
   }, 30_000);
 
   type Outcome = { error: string; message?: string } | { status: number; body: string };
@@ -238,7 +226,7 @@ describe.each(SANDBOX_ENGINES)('escape suite [%s]: tricks', (engine) => {
     "answers %s as the function's own outcome, not a runtime failure",
     async (_, body, expected) => {
       const r = await attempt(`function attempt(request, response) { ${body} }`);
-      expectNoCanary(r, canary);
+      expectNoCanary(r, suite.canary);
       if ('error' in expected) {
         expect(r.error?.code).toBe(expected.error);
         expect(r.error?.status).toBeUndefined();
@@ -248,7 +236,7 @@ describe.each(SANDBOX_ENGINES)('escape suite [%s]: tricks', (engine) => {
         expect(r.response?.headers.A).toEqual(['b']);
         expect(text(r.response?.body)).toBe(expected.body);
       }
-      await expectStillServing(pool);
+      await expectStillServing(suite.pool);
     },
     30_000,
   );
@@ -268,7 +256,7 @@ describe.each(SANDBOX_ENGINES)('escape suite [%s]: tricks', (engine) => {
         moduleRequire: typeof module.require,
       });
     }`);
-    expectContained(r, canary);
+    expectContained(r, suite.canary);
     expect(reportOf(r)).toMatchObject({
       outcomes: {
         fs: 'refused',
@@ -282,7 +270,7 @@ describe.each(SANDBOX_ENGINES)('escape suite [%s]: tricks', (engine) => {
       binding: 'threw',
       moduleRequire: 'undefined',
     });
-    await expectStillServing(pool);
+    await expectStillServing(suite.pool);
   }, 30_000);
 
   it('finds nothing non-standard on the global object, and nothing of the host behind what is there', async () => {
@@ -296,7 +284,7 @@ describe.each(SANDBOX_ENGINES)('escape suite [%s]: tricks', (engine) => {
       while (proto && proto !== Object.prototype) { protoNames.push(...Object.getOwnPropertyNames(proto)); proto = Object.getPrototypeOf(proto); }
       return __report({ names, symbols, protoNames });
     }`);
-    expectContained(r, canary);
+    expectContained(r, suite.canary);
     const seen = reportOf(r) as unknown as { names: string[]; symbols: string[]; protoNames: string[] };
     const standard = new Set(runInNewContext('Object.getOwnPropertyNames(globalThis)') as string[]);
     expect(seen.names.filter((n) => !standard.has(n)).sort()).toEqual([
@@ -309,6 +297,6 @@ describe.each(SANDBOX_ENGINES)('escape suite [%s]: tricks', (engine) => {
     ]);
     expect(seen.symbols.filter((s) => s !== 'Symbol(Symbol.toStringTag)')).toEqual([]);
     expect(seen.protoNames.filter((n) => n !== 'constructor' && n !== '__proto__')).toEqual([]);
-    await expectStillServing(pool);
+    await expectStillServing(suite.pool);
   }, 30_000);
 });

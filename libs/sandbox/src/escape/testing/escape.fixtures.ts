@@ -199,3 +199,34 @@ export function expectContained(result: InvocationResult, canary: Canary): void 
   expect(result.error).toBeUndefined();
   expect(report?.found).toEqual([]);
 }
+
+/**
+ * Registers a suite's set-up and tear-down: a canary planted before the pool starts (so hosts would
+ * inherit it if the pool leaked the environment) and a pool of `engine`, closed after the suite.
+ * Read `canary` and `pool` inside tests, not at describe time.
+ */
+export function useEscapePool(engine: SandboxEngineName): {
+  readonly canary: Canary;
+  readonly pool: SandboxPool;
+} {
+  let canary: Canary | undefined;
+  let pool: SandboxPool | undefined;
+  beforeAll(() => {
+    canary = plantCanary();
+    pool = escapePool(engine);
+  });
+  afterAll(async () => {
+    await pool?.close();
+    canary?.dispose();
+  });
+  return {
+    get canary(): Canary {
+      if (!canary) throw new Error('useEscapePool: read canary inside a test');
+      return canary;
+    },
+    get pool(): SandboxPool {
+      if (!pool) throw new Error('useEscapePool: read pool inside a test');
+      return pool;
+    },
+  };
+}
