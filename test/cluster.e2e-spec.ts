@@ -1,20 +1,12 @@
 import { spawn } from 'node:child_process';
 import { PrivateRedis } from '../libs/cluster/src/testing/redis.fixtures';
 import { ClusterPlatform } from './support/cluster';
+import { endpoint } from './support/endpoints';
 
 /**
  * Cluster mode end to end (issue #3, Tests): registry, workers and gateway as separate real processes
  * over the real Redis, each test run under its own key prefix.
  */
-const endpoint = (route: string, function_name: string, extra: Record<string, unknown> = {}) => ({
-  route,
-  http_method: 'GET',
-  function_name,
-  validation_method: 'NO_VALIDATION',
-  respond_result: true,
-  return_type: 'JSON',
-  ...extra,
-});
 const busy = (ms: number) =>
   `exports = () => { const end = Date.now() + ${ms}; while (Date.now() < end) {} return "done"; }`;
 

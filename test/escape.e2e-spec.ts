@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { attemptSource } from '../libs/sandbox/src/escape/testing/escape.fixtures';
 import { StandalonePlatform } from './support/standalone';
+import { endpoint } from './support/endpoints';
 
 /**
  * A few attempts of the escape suite (libs/sandbox/src/escape) through the real standalone process:
@@ -16,15 +17,6 @@ describe('escape attempts (standalone, real process)', () => {
   const canaryFile = join(platform.dataDir, 'canary.txt');
   let attacker: string;
   let bystander: string;
-
-  const endpoint = (route: string, function_name: string) => ({
-    route,
-    http_method: 'GET',
-    function_name,
-    validation_method: 'NO_VALIDATION',
-    respond_result: true,
-    return_type: 'JSON',
-  });
 
   const attempts: Record<string, string> = {
     chains: `function attempt(request, response) {

@@ -1,4 +1,5 @@
 import { StandalonePlatform } from './support/standalone';
+import { endpoint } from './support/endpoints';
 
 /**
  * An infinite loop and a memory bomb are stopped by the app's limits, while another app keeps
@@ -8,15 +9,6 @@ describe('sandbox limits (standalone, real process)', () => {
   const platform = new StandalonePlatform();
   let noisy: string;
   let quiet: string;
-
-  const endpoint = (route: string, function_name: string) => ({
-    route,
-    http_method: 'GET',
-    function_name,
-    validation_method: 'NO_VALIDATION',
-    respond_result: true,
-    return_type: 'JSON',
-  });
 
   beforeAll(async () => {
     await platform.start();

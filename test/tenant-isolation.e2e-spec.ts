@@ -1,4 +1,5 @@
 import { StandalonePlatform } from './support/standalone';
+import { endpoint } from './support/endpoints';
 
 /** Each app sees only its own data, values, secrets, keys, functions and logs (issue #2, Tests). */
 describe('tenant isolation (standalone, real process)', () => {
@@ -6,16 +7,6 @@ describe('tenant isolation (standalone, real process)', () => {
   let a: string;
   let b: string;
   let keyA: string;
-
-  const endpoint = (route: string, function_name: string, extra: Record<string, unknown> = {}) => ({
-    route,
-    http_method: 'GET',
-    function_name,
-    validation_method: 'NO_VALIDATION',
-    respond_result: true,
-    return_type: 'JSON',
-    ...extra,
-  });
 
   beforeAll(async () => {
     await platform.start();

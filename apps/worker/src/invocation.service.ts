@@ -13,6 +13,7 @@ import {
   SANDBOX_RUNNER,
   createHttpHostCalls,
   type HostCallHandler,
+  type HttpHostCalls,
   type SandboxRunner,
 } from '@portico/sandbox';
 import { STORE, type Store } from '@portico/store';
@@ -38,6 +39,9 @@ const failed = (job: InvocationJob, error: InvocationFailure, startedAt: number)
  */
 @Injectable()
 export class InvocationService {
+  /** Weakly keyed: a bundle evicted from the cache takes its handler with it. */
+  private readonly dataCalls = new WeakMap<FunctionBundle, HostCallHandler>();
+
   constructor(
     private readonly bundles: BundleCache,
     @Inject(SANDBOX_RUNNER) private readonly sandbox: SandboxRunner,
@@ -95,19 +99,34 @@ export class InvocationService {
         startedAt,
       );
     }
-    const data = createDataHostCalls(this.store.data, bundle);
-    const http = createHttpHostCalls({
-      egressAllow: bundle.limits.egress_allow ?? [],
-      deadline: Math.min(job.deadline, Date.now() + bundle.limits.timeout_ms),
-    });
-    // `http.*` ops go to the egress client, everything else is a data operation.
-    const hostCalls: HostCallHandler = (call) => (call.op.startsWith('http.') ? http(call) : data(call));
+    const data = this.dataCallsFor(bundle);
+    // The egress client is made only when the function really calls `context.http`: most invocations
+    // never do, and building it (policy, client) on every call would tax the hot path.
+    let http: HttpHostCalls | undefined;
+    const hostCalls: HostCallHandler = (call) => {
+      if (!call.op.startsWith('http.')) return data(call);
+      http ??= createHttpHostCalls({
+        egressAllow: bundle.limits.egress_allow ?? [],
+        deadline: Math.min(job.deadline, startedAt + bundle.limits.timeout_ms),
+      });
+      return http(call);
+    };
     try {
       return await this.sandbox.run(bundle, job, hostCalls);
     } finally {
       // Requests the function left running must not outlive it.
-      http.close();
+      http?.close();
     }
+  }
+
+  /** One data handler per bundle: it is bound to the bundle's app only, so it can be shared by its calls. */
+  private dataCallsFor(bundle: FunctionBundle): HostCallHandler {
+    let handler = this.dataCalls.get(bundle);
+    if (!handler) {
+      handler = createDataHostCalls(this.store.data, bundle);
+      this.dataCalls.set(bundle, handler);
+    }
+    return handler;
   }
 
   private record(job: InvocationJob, result: InvocationResult, startedAt: number): void {

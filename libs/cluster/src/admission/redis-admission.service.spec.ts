@@ -1,8 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { ErrorCode, type Admission, type AdmissionLimits, type Rejection } from '@portico/contracts';
+import { PrivateRedis } from '../testing/redis.fixtures';
 import { RedisAdmissionController } from './redis-admission.service';
 
 const limits = (over: Partial<AdmissionLimits>): AdmissionLimits => ({ timeout_ms: 10_000, ...over });
@@ -112,7 +111,7 @@ describe('RedisAdmissionController (real Redis, two adapters sharing a prefix)',
 });
 
 describe('RedisAdmissionController when Redis is slow or gone (private redis-server)', () => {
-  let server: PrivateRedis;
+  let server: PrivateServer & { redis: PrivateRedis };
   beforeAll(async () => {
     server = await startPrivateRedis();
   });
@@ -160,7 +159,7 @@ describe('RedisAdmissionController when Redis is slow or gone (private redis-ser
       const started = Date.now();
       await expect(admission.admit('shop', l)).rejects.toMatchObject({ code: ErrorCode.ServiceUnavailable });
       expect(Date.now() - started).toBeLessThan(100);
-      server = await startPrivateRedis(server.port);
+      server = await startPrivateRedis(server);
       await waitReady(client);
       expect((await admission.admit('shop', l)).admitted).toBe(true);
     } finally {
@@ -169,58 +168,36 @@ describe('RedisAdmissionController when Redis is slow or gone (private redis-ser
   });
 });
 
-interface PrivateRedis {
+/** A private redis-server (shared fixture) plus a client of it, so slowing or stopping it touches no other test. */
+interface PrivateServer {
   port: number;
   client: Redis;
   stop(): Promise<void>;
 }
 
-/** A throwaway `redis-server` on a free port, so slowing or stopping it touches no other test. */
-async function startPrivateRedis(port?: number): Promise<PrivateRedis> {
-  const chosen = port ?? (await freePort());
-  const proc: ChildProcess = spawn(
-    'redis-server',
-    [
-      '--port',
-      String(chosen),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--enable-debug-command',
-      'local',
-    ],
-    { stdio: 'ignore' },
-  );
-  const client = new Redis({ port: chosen, host: '127.0.0.1', retryStrategy: () => 50 });
+/** Starts a private server, or restarts `previous` on its own port. */
+async function startPrivateRedis(
+  previous?: PrivateServer & { redis: PrivateRedis },
+): Promise<PrivateServer & { redis: PrivateRedis }> {
+  let redis: PrivateRedis;
+  if (previous) {
+    redis = previous.redis;
+    await redis.start();
+  } else {
+    redis = await PrivateRedis.start();
+  }
+  const client = new Redis({ port: redis.port, host: '127.0.0.1', retryStrategy: () => 50 });
   client.on('error', () => undefined);
   await waitReady(client);
   return {
-    port: chosen,
+    port: redis.port,
     client,
+    redis,
     stop: async () => {
       client.disconnect();
-      if (proc.exitCode === null) {
-        const exited = new Promise((resolve) => proc.once('exit', resolve));
-        proc.kill('SIGKILL');
-        await exited;
-      }
+      await redis.stop();
     },
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitReady(client: Redis): Promise<void> {
