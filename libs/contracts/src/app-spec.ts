@@ -1,4 +1,11 @@
 import { z } from 'zod';
+import {
+  LegacyWebhookSchema,
+  type AuthProviderSpec,
+  type CustomUserDataSpec,
+  type DataApiSpec,
+  type DependencyBundle,
+} from './atlas-config';
 import { AppLimitsSchema } from './limits';
 
 /**
@@ -22,6 +29,8 @@ export const EndpointSpecSchema = z.object({
   /** Missing in older exports: JSON then (reference §1.2, [INF]). */
   return_type: z.enum(['JSON', 'EJSON']).default('JSON'),
   can_evaluate: z.record(z.string(), z.unknown()).optional(),
+  /** Set when the endpoint was converted from a legacy incoming webhook (reference §1.4). */
+  webhook: LegacyWebhookSchema.optional(),
 });
 export type EndpointSpec = z.output<typeof EndpointSpecSchema>;
 export type EndpointSpecInput = z.input<typeof EndpointSpecSchema>;
@@ -74,6 +83,21 @@ export interface DeploymentSpec {
   secrets: Record<string, string>;
   api_keys: ApiKeyRecord[];
   environment: { tag: string; values: Record<string, unknown> };
+  /** `auth/providers.json`, keyed by provider name (reference §1.7). */
+  auth_providers?: Record<string, AuthProviderSpec>;
+  /** `auth/custom_user_data.json` (reference §1.7). */
+  custom_user_data?: CustomUserDataSpec;
+  /** `http(s)_endpoints/data_api_config.json`; absent: the Data API is not enabled (reference §1.3). */
+  data_api?: DataApiSpec;
+  /**
+   * Names of the app's data sources (`data_sources/<svc>/config.json`); `context.services.get(name)`
+   * resolves each to the app's own data. Absent: `["mongodb-atlas"]`.
+   */
+  services?: string[];
+  /** `allowed_request_origins` of the root config (reference §3.3). */
+  allowed_request_origins?: string[];
+  /** npm dependencies of the functions (reference §1.5). */
+  dependencies?: DependencyBundle;
 }
 
 export interface AppRecord {

@@ -2,6 +2,7 @@ export * from './errors';
 export * from './ids';
 export * from './limits';
 export * from './app-spec';
+export * from './atlas-config';
 export * from './snapshot';
 export * from './invocation';
 export * from './invocation-log';

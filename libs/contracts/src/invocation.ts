@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { INVOCATION_KINDS } from './atlas-config';
 
 /**
  * The request as the guest sees it (reference §2.2, §2.6 `context.request`). Built once by the gateway;
@@ -39,6 +40,8 @@ export type GuestUser = z.infer<typeof GuestUserSchema>;
  * The worker re-validates it with this schema when it crosses a process boundary (CONVENTIONS 3).
  */
 export const InvocationJobSchema = z.object({
+  /** What to run: a function (absent, the common case), a Data API action, or a client login/session call. */
+  kind: z.enum(INVOCATION_KINDS).optional(),
   /** Correlation id; also the `X-Request-Id` given to the client. */
   requestId: z.string(),
   appId: z.string(),
