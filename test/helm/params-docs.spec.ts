@@ -31,9 +31,9 @@ describe('helm/portico @param documentation', () => {
   });
 
   it('documents no value that values.yaml lacks, and none twice', () => {
-    expect(params.filter((p) => valueAt(values, p.path) === undefined).map((p) => `${p.line}: ${p.path}`)).toEqual(
-      [],
-    );
+    expect(
+      params.filter((p) => valueAt(values, p.path) === undefined).map((p) => `${p.line}: ${p.path}`),
+    ).toEqual([]);
     expect(params.map((p) => p.path).filter((path, i, all) => all.indexOf(path) !== i)).toEqual([]);
   });
 

@@ -115,7 +115,8 @@ describe('helm/portico template references', () => {
     const defined = new Map<string, number>();
     const included = new Set<string>();
     for (const source of sources.values()) {
-      for (const m of source.matchAll(/\{\{-?\s*define\s+"([^"]+)"/g)) defined.set(m[1], (defined.get(m[1]) ?? 0) + 1);
+      for (const m of source.matchAll(/\{\{-?\s*define\s+"([^"]+)"/g))
+        defined.set(m[1], (defined.get(m[1]) ?? 0) + 1);
       for (const m of source.matchAll(/\binclude\s+"([^"]+)"/g)) included.add(m[1]);
     }
     expect([...included].filter((name) => !defined.has(name))).toEqual([]);
@@ -127,7 +128,9 @@ describe('helm/portico template references', () => {
     const docs = readFileSync(join(__dirname, '..', '..', 'docs', 'configuration.md'), 'utf8');
     const documented = new Set([...docs.matchAll(/^\| `([A-Z0-9_]+)`/gm)].map((m) => m[1]));
     expect(documented.has('PORTICO_WORKER_POOL')).toBe(true);
-    const configMapKeys = [...sources.get('configmap.yaml')!.matchAll(/^ {2}([A-Z0-9_]+):/gm)].map((m) => m[1]);
+    const configMapKeys = [...sources.get('configmap.yaml')!.matchAll(/^ {2}([A-Z0-9_]+):/gm)].map(
+      (m) => m[1],
+    );
     const portico = ['_helpers.tpl', 'worker/deployment.yaml'].flatMap((f) =>
       [...sources.get(f)!.matchAll(/- name: ([A-Z0-9_]+)$/gm)].map((m) => m[1]),
     );

@@ -1,4 +1,11 @@
-import { checkStructure, lexTemplate, loadValues, readTemplate, templateFiles, valueAt } from './support/chart';
+import {
+  checkStructure,
+  lexTemplate,
+  loadValues,
+  readTemplate,
+  templateFiles,
+  valueAt,
+} from './support/chart';
 
 /**
  * A cheap lint of the Go templates (no helm binary here): actions closed, blocks matched by `end`; and
@@ -100,7 +107,9 @@ describe('helm/portico template structure', () => {
   it('gives the workers a writable /tmp for their sandbox processes and their pool name', () => {
     const source = readTemplate('worker/deployment.yaml');
     expect(source).toMatch(/- name: tmp\n\s+mountPath: \/tmp/);
-    expect(source).toMatch(/- name: tmp\n\s+emptyDir:\n\s+sizeLimit: \{\{ \$\.Values\.workers\.tmpSizeLimit \}\}/);
+    expect(source).toMatch(
+      /- name: tmp\n\s+emptyDir:\n\s+sizeLimit: \{\{ \$\.Values\.workers\.tmpSizeLimit \}\}/,
+    );
     expect(source).toMatch(/- name: PORTICO_WORKER_POOL\n\s+value: \{\{ \$pool\.name \| quote \}\}/);
   });
 
@@ -117,7 +126,8 @@ describe('helm/portico template structure', () => {
   it('uses autoscaling/v2 and policy/v1', () => {
     for (const file of manifests) {
       const source = readTemplate(file);
-      if (source.includes('kind: HorizontalPodAutoscaler')) expect(source).toContain('apiVersion: autoscaling/v2\n');
+      if (source.includes('kind: HorizontalPodAutoscaler'))
+        expect(source).toContain('apiVersion: autoscaling/v2\n');
       if (source.includes('kind: PodDisruptionBudget')) expect(source).toContain('apiVersion: policy/v1\n');
     }
   });

@@ -121,7 +121,7 @@ export function checkStructure(source: string): string[] {
   const stack: { keyword: string; line: number }[] = [];
   for (const action of actions) {
     if (action.comment) continue;
-    const keyword = /^([a-z]+)\b/.exec(withoutStrings(action.body))?.[1];
+    const keyword = /^([a-z]+)\b/.exec(withoutStrings(action.body))?.[1] ?? '';
     switch (keyword) {
       case 'if':
       case 'range':
@@ -162,7 +162,9 @@ export function valuesReferences(source: string): { path: string; line: number }
   for (const action of lexTemplate(source).actions) {
     if (action.comment) continue;
     const body = withoutStrings(action.body);
-    const assign = new RegExp(`^(\\$${ident})\\s*:?=\\s*(?:\\$|\\.root)?\\.Values((?:\\.${ident})*)\\s*$`).exec(body);
+    const assign = new RegExp(
+      `^(\\$${ident})\\s*:?=\\s*(?:\\$|\\.root)?\\.Values((?:\\.${ident})*)\\s*$`,
+    ).exec(body);
     if (assign) aliases.set(assign[1], assign[2]);
     for (const m of body.matchAll(new RegExp(`\\.Values((?:\\.${ident})+)`, 'g')))
       refs.push({ path: m[1].slice(1), line: action.line });
@@ -180,7 +182,8 @@ export function variableFields(source: string, variable: string): { path: string
   const re = new RegExp(`\\${variable}((?:\\.[A-Za-z_][A-Za-z0-9_]*)+)`, 'g');
   for (const action of lexTemplate(source).actions) {
     if (action.comment) continue;
-    for (const m of withoutStrings(action.body).matchAll(re)) out.push({ path: m[1].slice(1), line: action.line });
+    for (const m of withoutStrings(action.body).matchAll(re))
+      out.push({ path: m[1].slice(1), line: action.line });
   }
   return out;
 }

@@ -1,12 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import {
-  PARAMS_END,
-  PARAMS_START,
-  README_FILE,
-  loadValues,
-  readParams,
-  renderParamsTable,
-} from './chart';
+import { PARAMS_END, PARAMS_START, README_FILE, loadValues, readParams, renderParamsTable } from './chart';
 
 /**
  * Regenerates the parameters tables of helm/portico/README.md from the `## @param` lines of
