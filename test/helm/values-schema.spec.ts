@@ -60,10 +60,11 @@ externalMongodb: {uri: "mongodb+srv://user:pw@cluster0.example.net/"}`,
       `auth: {adminToken: 0123456789abcdef0123}
 gateway:
   autoscaling: {enabled: true, minReplicas: 3, maxReplicas: 30}
-  ingress: {enabled: true, className: nginx, hosts: [{host: api.example.com, paths: [{path: /, pathType: Prefix}]}], tls: [{hosts: [api.example.com], secretName: api-tls}]}
+  ingress: {enabled: true, className: nginx, hosts: [api.example.com], tls: [{hosts: [api.example.com], secretName: api-tls}]}
 registry:
   pdb: {create: true, minAvailable: "50%", maxUnavailable: ""}
-  ingress: {enabled: true, hosts: [{host: admin.example.com, paths: [{path: /admin, pathType: Prefix}]}]}`,
+  ingress: {enabled: true, hosts: [admin.example.com], path: /admin/}
+networkPolicy: {internetPorts: [443, "8443"], dns: {namespace: kube-system, podSelector: {k8s-app: null}}}`,
     ],
     ['helm global values', 'global: {imageRegistry: ""}'],
   ])('accepts %s', (_name, override) => {
@@ -113,9 +114,27 @@ registry:
     ['a string replica count', 'registry: {replicaCount: "two"}', '/registry/replicaCount', 'type'],
     [
       'an ingress path without a leading slash',
-      'gateway: {ingress: {hosts: [{host: a.example.com, paths: [{path: app, pathType: Prefix}]}]}}',
-      '/gateway/ingress/hosts/0/paths/0/path',
+      'gateway: {ingress: {path: app}}',
+      '/gateway/ingress/path',
       'pattern',
+    ],
+    [
+      'an ingress host that is a URL',
+      'gateway: {ingress: {hosts: ["https://a.example.com"]}}',
+      '/gateway/ingress/hosts/0',
+      'pattern',
+    ],
+    [
+      'an internet port that is a name',
+      'networkPolicy: {internetPorts: [https]}',
+      '/networkPolicy/internetPorts/0',
+      'oneOf',
+    ],
+    [
+      'a security context that allows root',
+      'containerSecurityContext: {runAsNonRoot: "no"}',
+      '/containerSecurityContext/runAsNonRoot',
+      'type',
     ],
     [
       'a Service type that does not exist',

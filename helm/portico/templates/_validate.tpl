@@ -43,13 +43,9 @@ The admin API is never served on the public data-plane host: both ingresses on o
 {{- $errors = append $errors "registry.ingress.enabled=true needs at least one entry in registry.ingress.hosts" -}}
 {{- end -}}
 {{- if $v.gateway.ingress.enabled -}}
-{{- $gatewayHosts := list -}}
-{{- range $v.gateway.ingress.hosts -}}
-{{- $gatewayHosts = append $gatewayHosts .host -}}
-{{- end -}}
 {{- range $v.registry.ingress.hosts -}}
-{{- if has .host $gatewayHosts -}}
-{{- $errors = append $errors (printf "admin ingress and data-plane ingress share the host %q: give registry.ingress.hosts its own host" .host) -}}
+{{- if has . $v.gateway.ingress.hosts -}}
+{{- $errors = append $errors (printf "admin ingress and data-plane ingress share the host %q: give registry.ingress.hosts its own host" .) -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}

@@ -188,12 +188,17 @@ export function variableFields(source: string, variable: string): { path: string
   return out;
 }
 
-/** The value at a dotted path, or undefined when any step is missing. */
+/** The value at a dotted path (`a.b`, `list[0].name`), or undefined when any step is missing. */
 export function valueAt(root: Json, path: string): Json | undefined {
   let node: Json | undefined = root;
-  for (const key of path.split('.')) {
-    if (!isObject(node) || !(key in node)) return undefined;
+  for (const step of path.split('.')) {
+    const [, key, indexes] = /^([^[]*)((?:\[\d+\])*)$/.exec(step) ?? [];
+    if (key === undefined || !isObject(node) || !(key in node)) return undefined;
     node = node[key];
+    for (const index of indexes.match(/\d+/g) ?? []) {
+      if (!Array.isArray(node) || Number(index) >= node.length) return undefined;
+      node = node[Number(index)];
+    }
   }
   return node;
 }
@@ -226,46 +231,81 @@ export function schemaAt(schema: JsonObject, path: string): JsonObject | undefin
 }
 
 // ---------------------------------------------------------------------------------------------------
-// `## @param` documentation (bitnami readme-generator style) and the README table made from it.
+// `## @param` documentation, with the rules of bitnami's readme-generator-for-helm (so its tool can
+// regenerate the README too): `## @param path [modifiers] description`, `## @section Title`,
+// `## @extra path description` (an intermediate key, shown without a value), `## @skip path`.
 
 export interface Param {
+  kind: 'param' | 'extra' | 'skip';
   path: string;
+  modifiers: string[];
   description: string;
   section: string;
   line: number;
 }
 
-export function readParams(file = VALUES_FILE): Param[] {
+export const readParams = (file = VALUES_FILE): Param[] => parseParams(readFileSync(file, 'utf8'));
+
+export function parseParams(valuesText: string): Param[] {
   const params: Param[] = [];
   let section = '';
-  readFileSync(file, 'utf8')
-    .split('\n')
-    .forEach((text, index) => {
-      const sectionMatch = /^\s*## @section (.+)$/.exec(text);
-      if (sectionMatch) section = sectionMatch[1].trim();
-      const m = /^\s*## @param (\S+)\s+(.+)$/.exec(text);
-      if (m) params.push({ path: m[1], description: m[2].trim(), section, line: index + 1 });
+  valuesText.split('\n').forEach((text, index) => {
+    const sectionMatch = /^\s*## @section (.+)$/.exec(text);
+    if (sectionMatch) section = sectionMatch[1].trim();
+    const m = /^\s*## @(param|extra|skip)\s*(\S+)\s*(\[.*?\])?\s*(.*)$/.exec(text);
+    if (!m) return;
+    params.push({
+      kind: m[1] as Param['kind'],
+      path: m[2],
+      modifiers: (m[3] ?? '')
+        .slice(1, -1)
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+      description: m[4].trim(),
+      section,
+      line: index + 1,
     });
+  });
   return params;
 }
 
 /**
- * Value paths that need a `@param`: every key whose value is a scalar, a list or an empty map, and
- * every map documented as a whole by its own `@param` (its keys then need none).
+ * The value paths that need metadata, as bitnami's tool lists them: maps and lists are walked down to
+ * scalars (`list[0].name`), an empty map or list is a value itself, and so is a list of strings.
  */
-export function documentablePaths(values: JsonObject, documented: Set<string>, prefix = ''): string[] {
-  return Object.entries(values).flatMap(([key, value]) => {
-    const path = prefix ? `${prefix}.${key}` : key;
-    if (!documented.has(path) && isObject(value) && Object.keys(value).length > 0)
-      return documentablePaths(value, documented, path);
-    return [path];
-  });
+export function flattenValues(values: Json, prefix = ''): string[] {
+  if (Array.isArray(values)) {
+    if (values.length === 0 || values.every((v) => typeof v === 'string')) return [prefix];
+    return values.flatMap((v, i) => flattenValues(v, `${prefix}[${i}]`));
+  }
+  if (isObject(values) && Object.keys(values).length > 0)
+    return Object.entries(values).flatMap(([key, v]) => flattenValues(v, prefix ? `${prefix}.${key}` : key));
+  return [prefix];
 }
 
-/** How the README shows a default: strings bare (`""` when empty), the rest as compact JSON. */
+/**
+ * Values without a `@param` and `@param`s without a value. A `@skip` or a `@param` with modifiers
+ * covers its key and everything under it; `@extra` lines are descriptions only.
+ */
+export function checkParams(values: JsonObject, params: Param[]): { missing: string[]; unknown: string[] } {
+  const covered = params.filter((p) => p.kind === 'skip' || (p.kind === 'param' && p.modifiers.length > 0));
+  const isCovered = (path: string) =>
+    covered.some((c) => path === c.path || path.startsWith(`${c.path}.`) || path.startsWith(`${c.path}[`));
+  const real = flattenValues(values).filter((path) => !isCovered(path));
+  const documented = params.filter((p) => p.kind === 'param' && !isCovered(p.path)).map((p) => p.path);
+  return {
+    missing: real.filter((path) => !documented.includes(path)),
+    unknown: documented.filter((path) => !real.includes(path)),
+  };
+}
+
+/** How the README shows a default (as bitnami's tool does): `""`, `nil`, JSON for maps and lists. */
 export function formatDefault(value: Json | undefined): string {
-  if (typeof value === 'string') return value === '' ? '""' : value;
-  return JSON.stringify(value ?? null);
+  if (value === '') return '""';
+  if (value === null || value === undefined) return 'nil';
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
 }
 
 export interface ParamRow {
@@ -274,34 +314,51 @@ export interface ParamRow {
   value: string;
 }
 
+/** The rows the README shows, in values.yaml order: every `@param` and `@extra` (the latter valueless). */
+export function expectedRows(values: JsonObject, params: Param[]): (ParamRow & { section: string })[] {
+  return params
+    .filter((p) => p.kind !== 'skip')
+    .map((p) => ({
+      section: p.section,
+      name: p.path,
+      description: p.description,
+      value: p.kind === 'extra' ? '' : formatDefault(valueAt(values, p.path)),
+    }));
+}
+
 const escapeCell = (s: string) => s.replace(/\|/g, '\\|');
 
-/** The README parameters section: one `###` heading and table per `@section`, in values.yaml order. */
-export function renderParamsTable(params: Param[], values: JsonObject): string {
+/** The `## Parameters` section body: one `###` heading and table per `@section`. */
+export function renderParamsTable(values: JsonObject, params: Param[]): string {
   const out: string[] = [];
   let section: string | undefined;
-  for (const p of params) {
-    if (p.section !== section) {
-      section = p.section;
+  for (const row of expectedRows(values, params)) {
+    if (row.section !== section) {
+      section = row.section;
       out.push('', `### ${section}`, '', '| Name | Description | Value |', '| ---- | ----------- | ----- |');
     }
-    out.push(
-      `| \`${p.path}\` | ${escapeCell(p.description)} | \`${escapeCell(formatDefault(valueAt(values, p.path)))}\` |`,
-    );
+    const value = row.value === '' ? '' : `\`${escapeCell(row.value)}\``;
+    out.push(`| \`${row.name}\` | ${escapeCell(row.description)} | ${value} |`);
   }
   return out.join('\n').trim();
 }
 
-export const PARAMS_START = '<!-- parameters:start (generated from the ## @param lines of values.yaml) -->';
-export const PARAMS_END = '<!-- parameters:end -->';
+export const PARAMS_HEADING = '## Parameters';
+
+/** Where the generated part of the README is: after `## Parameters`, up to the next `## ` or the end. */
+export function paramsSection(readme: string): { start: number; end: number } {
+  const heading = readme.indexOf(`\n${PARAMS_HEADING}\n`);
+  if (heading === -1) throw new Error(`README.md has no "${PARAMS_HEADING}" section`);
+  const start = heading + PARAMS_HEADING.length + 2;
+  const next = readme.indexOf('\n## ', start);
+  return { start, end: next === -1 ? readme.length : next + 1 };
+}
 
 /** The rows of the README's parameters tables (whatever the column padding prettier chose). */
 export function readmeRows(readme: string): ParamRow[] {
-  const start = readme.indexOf(PARAMS_START);
-  const end = readme.indexOf(PARAMS_END);
-  if (start === -1 || end === -1) throw new Error('README.md has no parameters markers');
+  const { start, end } = paramsSection(readme);
   return readme
-    .slice(start + PARAMS_START.length, end)
+    .slice(start, end)
     .split('\n')
     .filter((line) => /^\|\s*`/.test(line))
     .map((line) => {
