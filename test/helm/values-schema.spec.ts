@@ -78,6 +78,7 @@ networkPolicy: {internetPorts: [443, "8443"], dns: {namespace: kube-system, podS
     ['a pool without a name', 'workers: {pools: [{replicaCount: 2}]}', '/workers/pools/0', 'required'],
     ['an unknown pool key', 'workers: {pools: [{name: gpu, replicas: 2}]}', '/workers/pools/0', 'enum'],
     ['no worker pool', 'workers: {pools: []}', '/workers/pools', 'minItems'],
+    ['no pool named default', 'workers: {pools: [{name: gpu}]}', '/workers/pools', 'contains'],
     [
       'zero minimum replicas',
       'gateway: {autoscaling: {minReplicas: 0}}',

@@ -71,7 +71,7 @@ The admin API is never served on the public data-plane host: both ingresses on o
 {{- end -}}
 {{- end -}}
 
-{{/* Worker pools: at least one, unique names (each is a queue and a Deployment). */}}
+{{/* Worker pools: `default` among them, unique names (each is a queue and a Deployment). */}}
 {{- if not $v.workers.pools -}}
 {{- $errors = append $errors "workers.pools is empty: at least the pool `default` is needed, apps run there unless moved" -}}
 {{- end -}}
@@ -81,6 +81,9 @@ The admin API is never served on the public data-plane host: both ingresses on o
 {{- $errors = append $errors (printf "workers.pools: the pool name %q appears more than once" .name) -}}
 {{- end -}}
 {{- $_ := set $seen (toString .name) true -}}
+{{- end -}}
+{{- if and $v.workers.pools (not (hasKey $seen "default")) -}}
+{{- $errors = append $errors "workers.pools has no pool named `default`: every app runs there until moved to another pool, its jobs would wait forever" -}}
 {{- end -}}
 
 {{/* A PodDisruptionBudget takes minAvailable or maxUnavailable, not both. */}}
