@@ -64,6 +64,18 @@ app.kubernetes.io/component: {{ .component }}
 app.kubernetes.io/component: {{ .component }}
 {{- end -}}
 
+{{/*
+Labels of a Portico pod: (dict "root" $ "component" "<name>" "pool" "<pool or empty>" "extra" <podLabels>).
+The chart's labels win over the component's podLabels: the selectors depend on them.
+*/}}
+{{- define "portico.podLabels" -}}
+{{- $labels := fromYaml (include "portico.componentLabels" (dict "root" .root "component" .component)) -}}
+{{- if .pool -}}
+{{- $_ := set $labels "portico/worker-pool" .pool -}}
+{{- end -}}
+{{- toYaml (merge $labels (.extra | default dict)) -}}
+{{- end -}}
+
 {{/* Selector labels of one worker pool's pods: (dict "root" $ "pool" "<name>"). */}}
 {{- define "portico.workerSelectorLabels" -}}
 {{ include "portico.componentSelectorLabels" (dict "root" .root "component" "worker") }}
@@ -232,9 +244,19 @@ securityContext:
   {{- toYaml .Values.podSecurityContext | nindent 2 }}
 {{- end -}}
 
-{{/* Annotations that roll the pods when the configuration changes. */}}
+{{/*
+Annotations of a Portico pod: (dict "root" $ "port" <containerPort> "extra" <podAnnotations>). The
+config checksum rolls the pods when the ConfigMap changes; the prometheus.io ones point scrapers at
+/metrics on the same port; the component's podAnnotations win over both.
+*/}}
 {{- define "portico.podAnnotations" -}}
-checksum/config: {{ include (print .Template.BasePath "/configmap.yaml") . | sha256sum }}
+{{- $annotations := dict "checksum/config" (include (print .root.Template.BasePath "/configmap.yaml") .root | sha256sum) -}}
+{{- if .root.Values.metrics.scrapeAnnotations -}}
+{{- $_ := set $annotations "prometheus.io/scrape" "true" -}}
+{{- $_ := set $annotations "prometheus.io/port" (toString .port) -}}
+{{- $_ := set $annotations "prometheus.io/path" "/metrics" -}}
+{{- end -}}
+{{- toYaml (merge (deepCopy (.extra | default dict)) $annotations) -}}
 {{- end -}}
 
 {{/* A PodDisruptionBudget spec body from a pdb values block (empty strings are unset). */}}
