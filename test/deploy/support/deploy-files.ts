@@ -45,7 +45,9 @@ export interface ManifestObject {
 export function k8sObjects(): ManifestObject[] {
   return deployYamlFiles(K8S_DIR)
     .filter((file) => !/kustomization\.ya?ml$/.test(file))
-    .flatMap((file) => loadYaml(file).map((object) => ({ file, object: object as ManifestObject['object'] })));
+    .flatMap((file) =>
+      loadYaml(file).map((object) => ({ file, object: object as ManifestObject['object'] })),
+    );
 }
 
 /**
