@@ -85,7 +85,7 @@ describe('deploy/docker-compose.yml', () => {
     };
     for (const name of Object.keys(services)) visit(name);
     // Every Portico service waits for Redis; the gateway also for the registry and the workers.
-    for (const [name, s] of porticoServices) expect(Object.keys(s.depends_on ?? {})).toContain('redis');
+    for (const [, s] of porticoServices) expect(Object.keys(s.depends_on ?? {})).toContain('redis');
     expect(Object.keys(services.gateway.depends_on ?? {})).toEqual(
       expect.arrayContaining(['registry', 'worker']),
     );
