@@ -19,11 +19,14 @@ import { egressAllows } from './support/network-policy';
  * libs/config accepts, and workers that cannot reach private networks.
  */
 
-interface Validatable {
-  validate(): void;
+/** A kubernetes-models class: validates an instance against the API's JSON schema. */
+interface ModelClass {
+  new (data: any): { validate(): void };
+  apiVersion: string;
+  kind: string;
 }
 /** The API types deploy/k8s may use, by `apiVersion/kind`. Anything else fails the test. */
-const MODELS: Record<string, new (data: any) => Validatable> = {
+const MODELS: Record<string, ModelClass> = {
   'v1/Namespace': Namespace,
   'v1/ServiceAccount': ServiceAccount,
   'v1/ConfigMap': ConfigMap,
@@ -36,11 +39,12 @@ const MODELS: Record<string, new (data: any) => Validatable> = {
 };
 
 /** The port each component serves /healthz, /readyz and /metrics on (docs/configuration.md defaults). */
-const COMPONENT_PORT: Record<string, { variable: string; port: number }> = {
-  gateway: { variable: 'PORT', port: 8080 },
-  registry: { variable: 'ADMIN_PORT', port: 8081 },
-  worker: { variable: 'WORKER_HEALTH_PORT', port: 8082 },
-};
+const COMPONENT_PORT: Record<string, { port: number; configKey: 'port' | 'adminPort' | 'workerHealthPort' }> =
+  {
+    gateway: { port: 8080, configKey: 'port' },
+    registry: { port: 8081, configKey: 'adminPort' },
+    worker: { port: 8082, configKey: 'workerHealthPort' },
+  };
 
 const objects = k8sObjects();
 const ofKind = <T>(kind: string): T[] =>
@@ -77,9 +81,7 @@ describe('deploy/k8s manifests', () => {
       if (!Model) throw new Error(`unknown apiVersion/kind ${object.apiVersion}/${object.kind}`);
       expect(() => new Model(object).validate()).not.toThrow();
       // The model constructor fills in apiVersion/kind, so check the file's own values too.
-      expect(`${object.apiVersion}/${object.kind}`).toBe(
-        `${(Model as any).apiVersion}/${(Model as any).kind}`,
-      );
+      expect(`${object.apiVersion}/${object.kind}`).toBe(`${Model.apiVersion}/${Model.kind}`);
       const name = object.metadata?.name ?? '';
       expect(name).toMatch(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
       if (object.kind !== 'Namespace') expect(object.metadata?.namespace).toBe('portico');
@@ -211,13 +213,7 @@ describe('deploy/k8s manifests', () => {
       const config = loadConfig(env);
       expect(config.http.host).toBe('0.0.0.0');
       expect(config.transport.kind).toBe('redis');
-      expect(
-        config.http[
-          ({ gateway: 'port', registry: 'adminPort', worker: 'workerHealthPort' } as const)[
-            component as 'gateway'
-          ]
-        ],
-      ).toBe(port);
+      expect(config.http[COMPONENT_PORT[component].configKey]).toBe(port);
       // Least privilege: the store only where it is used, the admin token only in the registry.
       expect(config.store.kind).toBe(component === 'gateway' ? 'embedded' : 'mongodb');
       expect(config.adminToken === undefined).toBe(component !== 'registry');
