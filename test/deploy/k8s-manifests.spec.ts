@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { Deployment, type IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import { NetworkPolicy, type INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
@@ -10,7 +10,14 @@ import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { ConfigError, loadConfig } from '@portico/config';
-import { K8S_DIR, documentedVariables, k8sObjects, loadYaml } from './support/deploy-files';
+import {
+  K8S_DIR,
+  ROOT,
+  deployYamlFiles,
+  documentedVariables,
+  k8sObjects,
+  loadYaml,
+} from './support/deploy-files';
 import { egressAllows } from './support/network-policy';
 
 /**
@@ -110,6 +117,11 @@ describe('deploy/k8s manifests', () => {
       deployments.flatMap((d) => d.spec!.template.spec!.containers.map((c) => c.image!.split(':')[0])),
     );
     expect([...images]).toEqual([kustomization.images?.[0]?.name]);
+  });
+
+  it('describes every manifest file in docs/deploy.md', () => {
+    const doc = readFileSync(join(ROOT, 'docs', 'deploy.md'), 'utf8');
+    for (const file of deployYamlFiles(K8S_DIR)) expect(doc).toContain(`| \`${basename(file)}\``);
   });
 
   describe.each(Object.keys(COMPONENT_PORT))('the %s pod template', (component) => {
