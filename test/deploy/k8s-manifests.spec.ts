@@ -19,6 +19,7 @@ import {
   loadYaml,
 } from './support/deploy-files';
 import { egressAllows } from './support/network-policy';
+import { unknownFieldProblems } from './support/strict-fields';
 
 /**
  * deploy/k8s: every object is valid against the Kubernetes API schema (kubernetes-models, offline), and
@@ -32,17 +33,29 @@ interface ModelClass {
   apiVersion: string;
   kind: string;
 }
-/** The API types deploy/k8s may use, by `apiVersion/kind`. Anything else fails the test. */
-const MODELS: Record<string, ModelClass> = {
-  'v1/Namespace': Namespace,
-  'v1/ServiceAccount': ServiceAccount,
-  'v1/ConfigMap': ConfigMap,
-  'v1/Secret': Secret,
-  'v1/Service': Service,
-  'apps/v1/Deployment': Deployment,
-  'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
-  'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
-  'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
+/**
+ * The API types deploy/k8s may use, by `apiVersion/kind`: the model class (JSON-schema validation) and
+ * the module of its TypeScript interface (unknown-field check). Anything else fails the test.
+ */
+const MODELS: Record<string, { model: ModelClass; module: string }> = {
+  'v1/Namespace': { model: Namespace, module: 'kubernetes-models/v1/Namespace' },
+  'v1/ServiceAccount': { model: ServiceAccount, module: 'kubernetes-models/v1/ServiceAccount' },
+  'v1/ConfigMap': { model: ConfigMap, module: 'kubernetes-models/v1/ConfigMap' },
+  'v1/Secret': { model: Secret, module: 'kubernetes-models/v1/Secret' },
+  'v1/Service': { model: Service, module: 'kubernetes-models/v1/Service' },
+  'apps/v1/Deployment': { model: Deployment, module: 'kubernetes-models/apps/v1/Deployment' },
+  'autoscaling/v2/HorizontalPodAutoscaler': {
+    model: HorizontalPodAutoscaler,
+    module: 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler',
+  },
+  'policy/v1/PodDisruptionBudget': {
+    model: PodDisruptionBudget,
+    module: 'kubernetes-models/policy/v1/PodDisruptionBudget',
+  },
+  'networking.k8s.io/v1/NetworkPolicy': {
+    model: NetworkPolicy,
+    module: 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy',
+  },
 };
 
 /** The port each component serves /healthz, /readyz and /metrics on (docs/configuration.md defaults). */
@@ -84,16 +97,30 @@ describe('deploy/k8s manifests', () => {
   it.each(objects.map((o) => [`${o.file} ${o.object.kind}/${o.object.metadata?.name}`, o.object]))(
     '%s is valid against the Kubernetes API schema',
     (_name, object) => {
-      const Model = MODELS[`${object.apiVersion}/${object.kind}`];
-      if (!Model) throw new Error(`unknown apiVersion/kind ${object.apiVersion}/${object.kind}`);
-      expect(() => new Model(object).validate()).not.toThrow();
+      const entry = MODELS[`${object.apiVersion}/${object.kind}`];
+      if (!entry) throw new Error(`unknown apiVersion/kind ${object.apiVersion}/${object.kind}`);
+      expect(() => new entry.model(object).validate()).not.toThrow();
       // The model constructor fills in apiVersion/kind, so check the file's own values too.
-      expect(`${object.apiVersion}/${object.kind}`).toBe(`${Model.apiVersion}/${Model.kind}`);
+      expect(`${object.apiVersion}/${object.kind}`).toBe(`${entry.model.apiVersion}/${entry.model.kind}`);
       const name = object.metadata?.name ?? '';
       expect(name).toMatch(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
       if (object.kind !== 'Namespace') expect(object.metadata?.namespace).toBe('portico');
     },
   );
+
+  it('uses no field the Kubernetes API does not have', () => {
+    const typed = objects.map((o) => {
+      const entry = MODELS[`${o.object.apiVersion}/${o.object.kind}`];
+      if (!entry) throw new Error(`unknown apiVersion/kind ${o.object.apiVersion}/${o.object.kind}`);
+      return {
+        label: `${o.file} ${o.object.kind}/${o.object.metadata?.name}`,
+        module: entry.module,
+        type: `I${entry.model.kind}`,
+        object: o.object,
+      };
+    });
+    expect(unknownFieldProblems(typed)).toEqual([]);
+  }, 30_000);
 
   it('names every object once per kind', () => {
     const keys = objects.map((o) => `${o.object.kind}/${o.object.metadata?.name}`);
