@@ -17,10 +17,15 @@ import { ROOT } from './support/deploy-files';
 /** Native build output of the packages package.json "allowScripts" lets compile (see deploy/Dockerfile). */
 const NATIVE_OUTPUTS = [join('better-sqlite3', 'build'), join('isolated-vm', 'out')];
 
-/** Runs a command to completion without blocking the event loop; rejects with its output on failure. */
+/**
+ * Runs a command to completion without blocking the event loop; rejects with its output on failure.
+ * Under `npm test` the environment carries npm_* settings of this checkout: they are dropped, so the
+ * install sees only the temporary project (its cwd) and never this repository's shared node_modules.
+ */
 function exec(command: string, args: string[], cwd: string): Promise<void> {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
@@ -83,7 +88,16 @@ describe('the production install (npm ci --omit=dev) runs standalone Portico', (
     copyFileSync(join(ROOT, 'package-lock.json'), join(appDir, 'package-lock.json'));
     await exec(
       'npm',
-      ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'],
+      [
+        'ci',
+        '--prefix',
+        appDir,
+        '--omit=dev',
+        '--ignore-scripts',
+        '--no-audit',
+        '--no-fund',
+        '--prefer-offline',
+      ],
       appDir,
     );
     for (const output of NATIVE_OUTPUTS)
