@@ -2,6 +2,8 @@ import {
   DEFAULT_POOL,
   resolveLimits,
   type AppRecord,
+  type DataApiFacts,
+  type DataApiSpec,
   type Deployment,
   type FunctionBundle,
   type RouteSnapshot,
@@ -17,7 +19,7 @@ export const BUNDLE_SERVICES = ['mongodb-atlas'];
 export function projectSnapshot(app: Pick<AppRecord, 'id' | 'name'>, deployment: Deployment): RouteSnapshot {
   const { spec } = deployment;
   const secrets: Record<string, string> = {};
-  for (const { secret_name } of spec.endpoints) {
+  for (const { secret_name } of [...spec.endpoints, ...(spec.data_api ? [spec.data_api] : [])]) {
     if (secret_name && Object.hasOwn(spec.secrets, secret_name))
       secrets[secret_name] = spec.secrets[secret_name];
   }
@@ -41,7 +43,13 @@ export function projectSnapshot(app: Pick<AppRecord, 'id' | 'name'>, deployment:
     functions,
     secrets,
     api_keys: spec.api_keys.map(({ id, name, hash, disabled }) => ({ id, name, hash, disabled })),
+    ...(spec.data_api && !spec.data_api.disabled ? { data_api: projectDataApi(spec.data_api) } : {}),
   };
+}
+
+function projectDataApi(config: DataApiSpec): DataApiFacts {
+  const { run_as_user_id_script_source, disabled: _disabled, ...facts } = structuredClone(config);
+  return { ...facts, has_user_script: Boolean(run_as_user_id_script_source) };
 }
 
 /**
@@ -59,7 +67,11 @@ export function projectBundle(app: Pick<AppRecord, 'id' | 'name'>, deployment: D
   }
   const functions: FunctionBundle['functions'] = {};
   for (const [name, fn] of Object.entries(spec.functions))
-    functions[name] = { source: fn.source, private: fn.private };
+    functions[name] = {
+      source: fn.source,
+      private: fn.private,
+      ...(fn.can_evaluate ? { can_evaluate: structuredClone(fn.can_evaluate) } : {}),
+    };
   return {
     appId: app.id,
     appName: app.name,

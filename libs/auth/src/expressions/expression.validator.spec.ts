@@ -1,4 +1,7 @@
-import { expressionIssues } from './expression.validator';
+import { expressionIssues as issuesOf } from './expression.validator';
+
+const expressionIssues = (expression: unknown, path?: string) =>
+  issuesOf(expression, path).map(({ path, message }) => `${path}: ${message}`);
 
 describe('expressionIssues', () => {
   it.each([

@@ -9,40 +9,51 @@ import {
 
 const VALUE_OPS: ReadonlySet<string> = new Set(VALUE_OPERATORS);
 
+/** One problem of an expression: where (a dotted path from the expression's own path) and what. */
+export interface ExpressionIssue {
+  path: string;
+  message: string;
+}
+
+const issue = (path: string, message: string): ExpressionIssue => ({ path, message });
+
 /**
- * Problems of an expression, as `<path>: <message>` strings (empty when it is fine): unknown operators
+ * Problems of an expression (empty when it is fine): unknown operators
  * or expansions, operands of the wrong shape. Deployments refuse expressions with problems, so a typo
  * is reported when the app is deployed, not as a denied request later (reference §3.3).
  */
-export function expressionIssues(expression: unknown, path = 'can_evaluate'): string[] {
-  const issues: string[] = [];
+export function expressionIssues(expression: unknown, path = 'can_evaluate'): ExpressionIssue[] {
+  const issues: ExpressionIssue[] = [];
   checkExpression(expression, path, issues);
   return issues;
 }
 
-function checkExpansion(value: string, path: string, issues: string[]): void {
+function checkExpansion(value: string, path: string, issues: ExpressionIssue[]): void {
   if (value === '%%true' || value === '%%false') return;
-  if (expansionRoot(value) === undefined) issues.push(`${path}: unknown expansion '${value}'`);
+  if (expansionRoot(value) === undefined) issues.push(issue(path, `unknown expansion '${value}'`));
 }
 
-function checkExpression(expression: unknown, path: string, issues: string[]): void {
+function checkExpression(expression: unknown, path: string, issues: ExpressionIssue[]): void {
   if (typeof expression === 'boolean' || expression === '%%true' || expression === '%%false') return;
   if (!isPlainObject(expression)) {
-    issues.push(`${path}: an expression must be a boolean or an object`);
+    issues.push(issue(path, `an expression must be a boolean or an object`));
     return;
   }
   for (const [key, spec] of Object.entries(expression)) {
     const at = `${path}.${key}`;
     if (key === '%and' || key === '%or') {
-      if (!Array.isArray(spec)) issues.push(`${at}: needs an array of expressions`);
+      if (!Array.isArray(spec)) issues.push(issue(at, `needs an array of expressions`));
       else spec.forEach((item, i) => checkExpression(item, `${at}.${i}`, issues));
       continue;
     }
     if (isOperatorKey(key)) {
       issues.push(
-        isKnownOperator(key)
-          ? `${at}: operator '${key}' cannot stand in for a field`
-          : `${at}: unknown operator '${key}'`,
+        issue(
+          at,
+          isKnownOperator(key)
+            ? `operator '${key}' cannot stand in for a field`
+            : `unknown operator '${key}'`,
+        ),
       );
       continue;
     }
@@ -52,7 +63,7 @@ function checkExpression(expression: unknown, path: string, issues: string[]): v
 }
 
 /** A field's value: literal, operator object or embedded expression. */
-function checkSpec(spec: unknown, path: string, issues: string[]): void {
+function checkSpec(spec: unknown, path: string, issues: ExpressionIssue[]): void {
   if (!isPlainObject(spec)) {
     checkLiteral(spec, path, issues);
     return;
@@ -60,7 +71,7 @@ function checkSpec(spec: unknown, path: string, issues: string[]): void {
   const keys = Object.keys(spec);
   const operators = keys.filter(isOperatorKey);
   if (operators.length > 0 && operators.length < keys.length) {
-    issues.push(`${path}: mixes operators with field names`);
+    issues.push(issue(path, `mixes operators with field names`));
     return;
   }
   if (operators.length === 0) {
@@ -71,27 +82,28 @@ function checkSpec(spec: unknown, path: string, issues: string[]): void {
   for (const op of operators) checkOperator(op, spec[op], `${path}.${op}`, issues);
 }
 
-function checkOperator(op: string, arg: unknown, path: string, issues: string[]): void {
+function checkOperator(op: string, arg: unknown, path: string, issues: ExpressionIssue[]): void {
   if (!isKnownOperator(op)) {
-    issues.push(`${path}: unknown operator '${op}'`);
+    issues.push(issue(path, `unknown operator '${op}'`));
     return;
   }
   switch (op) {
     case '%and':
     case '%or':
-      if (!Array.isArray(arg)) issues.push(`${path}: needs an array`);
+      if (!Array.isArray(arg)) issues.push(issue(path, `needs an array`));
       else arg.forEach((item, i) => checkSpec(item, `${path}.${i}`, issues));
       return;
     case '$in':
     case '$nin':
-      if (!Array.isArray(arg) && !isExpansion(arg)) issues.push(`${path}: needs an array or an expansion`);
+      if (!Array.isArray(arg) && !isExpansion(arg))
+        issues.push(issue(path, `needs an array or an expansion`));
       else checkLiteral(arg, path, issues);
       return;
     case '%function':
       if (!isPlainObject(arg) || typeof arg.name !== 'string' || arg.name === '')
-        issues.push(`${path}: needs {"name": "<function>", "arguments": [...]}`);
+        issues.push(issue(path, `needs {"name": "<function>", "arguments": [...]}`));
       else if (arg.arguments !== undefined && !Array.isArray(arg.arguments))
-        issues.push(`${path}.arguments: needs an array`);
+        issues.push(issue(`${path}.arguments`, 'needs an array'));
       else checkLiteral(arg.arguments, `${path}.arguments`, issues);
       return;
     case '%stringToOid':
@@ -100,7 +112,7 @@ function checkOperator(op: string, arg: unknown, path: string, issues: string[])
     case '%uuidToString':
       // "No inner operations": a literal or an expansion only (DAS:source/rules/expressions.txt).
       if (isPlainObject(arg) && Object.keys(arg).some(isOperatorKey))
-        issues.push(`${path}: takes a literal or an expansion, not another operator`);
+        issues.push(issue(path, `takes a literal or an expansion, not another operator`));
       else checkLiteral(arg, path, issues);
       return;
     default:
@@ -109,13 +121,13 @@ function checkOperator(op: string, arg: unknown, path: string, issues: string[])
 }
 
 /** Expansions inside a literal must be known; a one-key operator object inside it must be a value operator. */
-function checkLiteral(value: unknown, path: string, issues: string[]): void {
+function checkLiteral(value: unknown, path: string, issues: ExpressionIssue[]): void {
   if (isExpansion(value)) checkExpansion(value, path, issues);
   else if (Array.isArray(value)) value.forEach((v, i) => checkLiteral(v, `${path}.${i}`, issues));
   else if (isPlainObject(value)) {
     const keys = Object.keys(value);
     if (keys.length === 1 && isOperatorKey(keys[0])) {
-      if (!VALUE_OPS.has(keys[0])) issues.push(`${path}.${keys[0]}: unknown or misplaced operator`);
+      if (!VALUE_OPS.has(keys[0])) issues.push(issue(`${path}.${keys[0]}`, 'unknown or misplaced operator'));
       else checkOperator(keys[0], value[keys[0]], `${path}.${keys[0]}`, issues);
       return;
     }

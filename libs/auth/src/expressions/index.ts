@@ -1,3 +1,3 @@
 export { evaluateExpression } from './expression.evaluator';
-export { expressionIssues } from './expression.validator';
+export { expressionIssues, type ExpressionIssue } from './expression.validator';
 export { ExpressionError, type ExpressionContext, type ExpressionRequest } from './expression.types';
