@@ -31,10 +31,19 @@ export interface RouteSnapshot {
   data_api?: DataApiFacts;
 }
 
-/** What the gateway needs to serve the Data API: the config minus the user script's source. */
-export type DataApiFacts = Omit<DataApiSpec, 'run_as_user_id_script_source' | 'disabled'> & {
+/** What the gateway needs to serve the Data API (reference §1.3): its settings minus the user script. */
+export interface DataApiFacts {
+  versions: string[];
+  return_type: DataApiSpec['return_type'];
+  run_as_system: boolean;
+  run_as_user_id?: string;
   has_user_script: boolean;
-};
+  validation_method: DataApiSpec['validation_method'];
+  secret_name?: string;
+  can_evaluate?: Record<string, unknown>;
+  create_user_on_auth: boolean;
+  fetch_custom_user_data: boolean;
+}
 
 /**
  * What a worker needs to run any function of one app at one version (DESIGN (3)).

@@ -78,7 +78,6 @@ describe('Data API settings and can_evaluate validation (admin API)', () => {
     expect(projectSnapshot(app!, deployment!).data_api).toEqual({
       versions: ['v1'],
       can_evaluate: {},
-      log_function_arguments: true,
       validation_method: 'NO_VALIDATION',
       fetch_custom_user_data: false,
       create_user_on_auth: true,

@@ -48,8 +48,18 @@ export function projectSnapshot(app: Pick<AppRecord, 'id' | 'name'>, deployment:
 }
 
 function projectDataApi(config: DataApiSpec): DataApiFacts {
-  const { run_as_user_id_script_source, disabled: _disabled, ...facts } = structuredClone(config);
-  return { ...facts, has_user_script: Boolean(run_as_user_id_script_source) };
+  return {
+    versions: [...config.versions],
+    return_type: config.return_type,
+    run_as_system: config.run_as_system,
+    ...(config.run_as_user_id ? { run_as_user_id: config.run_as_user_id } : {}),
+    has_user_script: Boolean(config.run_as_user_id_script_source),
+    validation_method: config.validation_method,
+    ...(config.secret_name ? { secret_name: config.secret_name } : {}),
+    ...(config.can_evaluate ? { can_evaluate: structuredClone(config.can_evaluate) } : {}),
+    create_user_on_auth: config.create_user_on_auth,
+    fetch_custom_user_data: config.fetch_custom_user_data,
+  };
 }
 
 /**

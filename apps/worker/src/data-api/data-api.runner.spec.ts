@@ -192,6 +192,24 @@ describe('runDataApi (embedded store)', () => {
     expect(result.error).toEqual({ code, status: 400, message: expect.stringContaining(message) });
   });
 
+  it("refuses an answer over the app's max_response_bytes", async () => {
+    const small = { ...bundle('tasks-abcde'), limits: { ...bundle('x').limits, max_response_bytes: 40 } };
+    const body = JSON.stringify({ ...ns, filter: {} });
+    const result = await runDataApi(store.data, small, job('find', body), Date.now());
+    expect(result.response).toBeUndefined();
+    expect(result.error).toEqual({
+      code: 'ResponseTooLarge',
+      message: 'response body is larger than 40 bytes',
+    });
+    const fits = await runDataApi(
+      store.data,
+      small,
+      job('deleteMany', JSON.stringify({ ...ns, filter: { none: 1 } })),
+      Date.now(),
+    );
+    expect(fits.response?.status).toBe(200);
+  });
+
   it('answers 400 for a missing, non-JSON or non-object body', async () => {
     expect((await call('find', null)).error).toMatchObject({ code: 'MissingParameter', status: 400 });
     expect((await call('find', '{nope')).error).toMatchObject({ code: 'InvalidParameter', status: 400 });

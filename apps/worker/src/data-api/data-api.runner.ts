@@ -1,5 +1,6 @@
 import {
   PorticoError,
+  resolveLimits,
   type AppId,
   type FunctionBundle,
   type InvocationJob,
@@ -38,7 +39,15 @@ export async function runDataApi(
     const body = parseDataApiBody(action, job.request);
     const execute = createDataApiExecutor(data, bundle.appId as AppId, bundle.services);
     const { status, value } = await execute(action, body);
-    return done({ response: { status, headers: {}, body: renderDataApiBody(value, job.responseFormat) } });
+    const rendered = renderDataApiBody(value, job.responseFormat);
+    // The same cap as a function's answer (reference §2.9 allowed 350 MB; the app's limit decides here).
+    const limit = resolveLimits(bundle.limits).max_response_bytes;
+    if (rendered.byteLength > limit) {
+      return done({
+        error: { code: 'ResponseTooLarge', message: `response body is larger than ${limit} bytes` },
+      });
+    }
+    return done({ response: { status, headers: {}, body: rendered } });
   } catch (err) {
     if (err instanceof DataApiRequestError) return done({ error: err.toFailure() });
     if (err instanceof PorticoError && err.status === 400)
