@@ -26,7 +26,7 @@ describe('Data API settings and can_evaluate validation (admin API)', () => {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
-    return { status: res.status, body: text ? (JSON.parse(text)) : undefined };
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
   };
 
   beforeAll(async () => {
