@@ -95,7 +95,8 @@ export class InvocationService {
       );
     }
     // can_evaluate (reference §3.3): refused requests run nothing, not even a Data API action.
-    const denial = await ruleDenial(job, bundle);
+    const checking = ruleDenial(job, bundle);
+    const denial = checking && (await checking);
     if (denial) return { ...failed(job, denial.error, startedAt), logs: denial.logs };
     if (job.kind === 'data-api') return runDataApi(this.store.data, bundle, job, startedAt);
     if (!Object.hasOwn(bundle.functions, job.functionName)) {

@@ -60,8 +60,9 @@ describe('ruleDenial (can_evaluate before anything runs, reference §3.3)', () =
   });
 
   it('lets a request through with no, an empty, or a true expression', async () => {
-    await expect(ruleDenial(job(), bundle)).resolves.toBeUndefined();
-    await expect(ruleDenial(job({ canEvaluate: {} }), bundle)).resolves.toBeUndefined();
+    // Nothing to check: answered at once, without a promise.
+    expect(ruleDenial(job(), bundle)).toBeUndefined();
+    expect(ruleDenial(job({ canEvaluate: {} }), bundle)).toBeUndefined();
     await expect(
       ruleDenial(
         job({
@@ -93,6 +94,25 @@ describe('ruleDenial (can_evaluate before anything runs, reference §3.3)', () =
     const admin = job({ functionName: 'guarded' });
     admin.user.custom_data = { role: 'admin' };
     await expect(ruleDenial(admin, bundle)).resolves.toBeUndefined();
+  });
+
+  it('evaluates %function through the given runner', async () => {
+    const guarded = job({
+      canEvaluate: { '%%true': { '%function': { name: 'isAdmin', arguments: ['%%user.id'] } } },
+    });
+    const calls: unknown[][] = [];
+    const runner = (allow: boolean) => (name: string, args: unknown[]) => {
+      calls.push([name, ...args]);
+      return Promise.resolve(allow);
+    };
+    await expect(ruleDenial(guarded, bundle, runner(true))).resolves.toBeUndefined();
+    await expect(ruleDenial(guarded, bundle, runner(false))).resolves.toMatchObject({
+      error: { code: 'NoMatchingRule' },
+    });
+    expect(calls).toEqual([
+      ['isAdmin', 'u1'],
+      ['isAdmin', 'u1'],
+    ]);
   });
 
   it('denies an expression it cannot evaluate and says why in the invocation log only', async () => {
