@@ -13,6 +13,7 @@ import {
 import type { AcceptNegotiator, AtlasFormat, CodecRegistry } from '@portico/formats';
 import { PORTICO_LOGGER, type Logger } from '@portico/logging';
 import { authenticate } from './auth/credential-authenticator';
+import { DataApiPipeline } from './data-api/data-api-pipeline.service';
 import { assertPayloadSignature, assertQuerySecret } from './auth/payload-validator';
 import { ATLAS_CODECS } from './gateway.constants';
 import { GatewayErrors } from './gateway-errors';
@@ -50,6 +51,7 @@ export class EndpointPipeline {
     @Inject(ATLAS_CODECS) codecs: CodecRegistry<AtlasFormat>,
     @Inject(PORTICO_CONFIG) private readonly config: PorticoConfig,
     @Inject(PORTICO_LOGGER) private readonly logger: Logger,
+    private readonly dataApi: DataApiPipeline,
   ) {
     this.negotiator = codecs.negotiator(['JSON', 'EJSON']);
   }
@@ -95,6 +97,8 @@ export class EndpointPipeline {
     request: FastifyRequest,
     reply: FastifyReply,
   ): Promise<void> {
+    const dataApi = this.dataApi.match(app, url);
+    if (dataApi !== undefined) return this.dataApi.serve(app, dataApi, url, requestId, request, reply);
     const match = app.routes.match(request.method, url.path);
     if (match.kind === 'not-found') throw GatewayErrors.endpointNotFound(url.path);
     if (match.kind === 'method-not-allowed') {
@@ -143,6 +147,7 @@ export class EndpointPipeline {
         user: principal.user,
         runAsSystem: principal.runAsSystem,
         pool: app.snapshot.pool,
+        canEvaluate: spec.can_evaluate,
       });
       this.answer(reply, result, codec.mediaType, app.snapshot.appId, requestId);
     } finally {

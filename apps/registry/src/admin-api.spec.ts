@@ -640,6 +640,9 @@ describe('admin REST API over HTTP', () => {
           'DELETE /admin/v1/apps/{appId}/api-keys/{id}',
           'GET /admin/v1/apps/{appId}/logs',
           'GET /admin/v1/apps/{appId}/deployments',
+          'PUT /admin/v1/apps/{appId}/data-api',
+          'GET /admin/v1/apps/{appId}/data-api',
+          'DELETE /admin/v1/apps/{appId}/data-api',
         ].sort(),
       );
       const createApp = doc.paths['/admin/v1/apps'].post;

@@ -8,6 +8,8 @@ import { ApiKeysService } from './api-keys/api-keys.service';
 import { AppsController } from './apps/apps.controller';
 import { AppsService } from './apps/apps.service';
 import { AdminAuthGuard } from './auth/admin-auth.guard';
+import { DataApiController } from './data-api/data-api.controller';
+import { DataApiService } from './data-api/data-api.service';
 import { resolveAdminToken } from './auth/admin-token';
 import { PorticoExceptionFilter } from './common/portico-exception.filter';
 import { ZodValidationPipe } from './common/zod-validation.pipe';
@@ -55,6 +57,7 @@ export { connectRegistryRpc } from './rpc/connect-registry-rpc';
     ApiKeysController,
     LogsController,
     DeploymentsController,
+    DataApiController,
     RegistryRpcController,
   ],
   providers: [
@@ -83,6 +86,7 @@ export { connectRegistryRpc } from './rpc/connect-registry-rpc';
     SecretsService,
     ApiKeysService,
     LogsService,
+    DataApiService,
   ],
   exports: [REGISTRY_CLIENT, DeploymentEvents, DeploymentService, SnapshotService],
 })

@@ -17,7 +17,9 @@ import {
   type SandboxRunner,
 } from '@portico/sandbox';
 import { STORE, type Store } from '@portico/store';
+import { ruleDenial } from './authorization/invocation-rules';
 import { BundleCache } from './bundle-cache.service';
+import { runDataApi } from './data-api/data-api.runner';
 import { createDataHostCalls } from './data-host-calls';
 import { InvocationLogWriter } from './invocation-log-writer.service';
 
@@ -92,6 +94,11 @@ export class InvocationService {
         startedAt,
       );
     }
+    // can_evaluate (reference §3.3): refused requests run nothing, not even a Data API action.
+    const checking = ruleDenial(job, bundle);
+    const denial = checking && (await checking);
+    if (denial) return { ...failed(job, denial.error, startedAt), logs: denial.logs };
+    if (job.kind === 'data-api') return runDataApi(this.store.data, bundle, job, startedAt);
     if (!Object.hasOwn(bundle.functions, job.functionName)) {
       return failed(
         job,
@@ -135,7 +142,7 @@ export class InvocationService {
       id: randomUUID(),
       requestId: job.requestId,
       time: new Date(startedAt).toISOString(),
-      type: 'endpoint',
+      type: job.kind === 'data-api' ? 'data-api' : 'endpoint',
       method: job.request.method,
       route: job.endpoint.route,
       function_name: job.functionName,

@@ -2,3 +2,4 @@ export * from './api-key';
 export * from './api-key-matcher';
 export * from './payload-signature';
 export * from './secret-compare';
+export * from './expressions';

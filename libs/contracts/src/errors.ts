@@ -18,6 +18,8 @@ export const ErrorCode = {
   InvalidParameter: 'InvalidParameter',
   MissingParameter: 'MissingParameter',
   InvalidSession: 'InvalidSession',
+  /** A `can_evaluate` expression evaluated to false (or could not be evaluated): 401, nothing ran. */
+  NoMatchingRule: 'NoMatchingRule',
   RequestTooLarge: 'RequestTooLarge',
   TooManyRequests: 'TooManyRequests',
   InternalServerError: 'InternalServerError',

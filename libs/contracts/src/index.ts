@@ -3,6 +3,7 @@ export * from './ids';
 export * from './limits';
 export * from './app-spec';
 export * from './atlas-config';
+export * from './data-api';
 export * from './snapshot';
 export * from './invocation';
 export * from './invocation-log';

@@ -4,7 +4,8 @@ export interface InvocationLogEntry {
   requestId: string;
   /** ISO-8601 start time. */
   time: string;
-  type: 'endpoint';
+  /** `endpoint`: a function endpoint; `data-api`: a Data API action (no function ran). */
+  type: 'endpoint' | 'data-api';
   method: string;
   route: string;
   function_name: string;

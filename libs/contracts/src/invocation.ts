@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { INVOCATION_KINDS } from './atlas-config';
+import { DataApiCallSchema } from './data-api';
 
 /**
  * The request as the guest sees it (reference §2.2, §2.6 `context.request`). Built once by the gateway;
@@ -61,6 +62,13 @@ export const InvocationJobSchema = z.object({
   runAsSystem: z.boolean(),
   /** The worker pool of the app (a registry setting); cluster mode queues the job there. */
   pool: z.string().optional(),
+  /**
+   * The endpoint's (or Data API's) `can_evaluate` expression (reference §3.3): the worker evaluates it
+   * before anything runs and answers 401 NoMatchingRule when it is false. Absent: no condition.
+   */
+  canEvaluate: z.record(z.string(), z.unknown()).optional(),
+  /** Set when `kind` is `data-api`: the action to run on the app's data. */
+  dataApi: DataApiCallSchema.optional(),
 });
 export type InvocationJob = z.infer<typeof InvocationJobSchema>;
 
@@ -81,7 +89,10 @@ export interface InvocationFailure {
     | 'ResponseTooLarge'
     | 'FunctionNotFound'
     | 'InternalServerError'
-    | 'ServiceUnavailable';
+    | 'ServiceUnavailable'
+    | 'NoMatchingRule'
+    | 'InvalidParameter'
+    | 'MissingParameter';
   message: string;
   /**
    * HTTP status to answer with. Unset for tenant-caused failures (then 400, reference §7.1); set by

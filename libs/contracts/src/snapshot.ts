@@ -1,5 +1,6 @@
 import type { AppLimits } from './limits';
 import type { EndpointSpec } from './app-spec';
+import type { DataApiSpec } from './atlas-config';
 
 /**
  * What a gateway needs to route and admit requests for one app at one version (DESIGN (1)).
@@ -26,6 +27,22 @@ export interface RouteSnapshot {
   secrets: Record<string, string>;
   /** API key hashes for application authentication. */
   api_keys: { id: string; name: string; hash: string; disabled: boolean }[];
+  /** The Data API settings (reference §1.3); absent when the app has none or has it disabled. */
+  data_api?: DataApiFacts;
+}
+
+/** What the gateway needs to serve the Data API (reference §1.3): its settings minus the user script. */
+export interface DataApiFacts {
+  versions: string[];
+  return_type: DataApiSpec['return_type'];
+  run_as_system: boolean;
+  run_as_user_id?: string;
+  has_user_script: boolean;
+  validation_method: DataApiSpec['validation_method'];
+  secret_name?: string;
+  can_evaluate?: Record<string, unknown>;
+  create_user_on_auth: boolean;
+  fetch_custom_user_data: boolean;
 }
 
 /**
@@ -39,7 +56,8 @@ export interface FunctionBundle {
   version: number;
   created_at: string;
   limits: AppLimits;
-  functions: Record<string, { source: string; private: boolean }>;
+  /** `can_evaluate`: the function's own condition, checked when an endpoint calls it (reference §1.5). */
+  functions: Record<string, { source: string; private: boolean; can_evaluate?: Record<string, unknown> }>;
   values: Record<string, unknown>;
   environment: { tag: string; values: Record<string, unknown> };
   /** Names `context.services.get(name)` resolves to the app's own data (default `mongodb-atlas`). */

@@ -21,3 +21,4 @@ export { createHttpHostCalls, type HttpHostCalls, type HttpHostCallsOptions } fr
 export { EgressPolicy, type PinnedAddress, type ResolveAll } from './egress/egress.policy';
 export { classifyAddress, type AddressClass } from './egress/address.classifier';
 export { EGRESS_LIMITS, HTTP_REQUEST_OP } from './egress/egress.constants';
+export { createJsonRenderer } from './guest/json-render.runtime';

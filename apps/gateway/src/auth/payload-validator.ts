@@ -2,9 +2,12 @@ import { secretsEqual, verifyPayloadSignature } from '@portico/auth';
 import type { EndpointSpec } from '@portico/contracts';
 import { GatewayErrors } from '../gateway-errors';
 
+/** What names the secret: an endpoint, or the Data API config (`data_api_config.json`). */
+type SecretNamer = Pick<EndpointSpec, 'secret_name'>;
+
 /** The app secret an endpoint's validation names, or undefined when unnamed or not set in the app. */
 function endpointSecret(
-  endpoint: EndpointSpec,
+  endpoint: SecretNamer,
   secrets: Readonly<Record<string, string>>,
 ): string | undefined {
   const name = endpoint.secret_name;
@@ -13,7 +16,7 @@ function endpointSecret(
 
 /** SECRET_AS_QUERY_PARAM (reference §3.3): `?secret=` must equal the named secret, compared in constant time. */
 export function assertQuerySecret(
-  endpoint: EndpointSpec,
+  endpoint: SecretNamer,
   secrets: Readonly<Record<string, string>>,
   presented: string | undefined,
 ): void {
@@ -24,7 +27,7 @@ export function assertQuerySecret(
 
 /** VERIFY_PAYLOAD (reference §3.3, §7.8): `Endpoint-Signature` must be the HMAC-SHA256 of the raw body bytes. */
 export function assertPayloadSignature(
-  endpoint: EndpointSpec,
+  endpoint: SecretNamer,
   secrets: Readonly<Record<string, string>>,
   body: Uint8Array | null,
   signature: string | undefined,

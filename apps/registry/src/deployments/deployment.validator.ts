@@ -1,5 +1,6 @@
 import type { DeploymentSpec, EndpointSpec } from '@portico/contracts';
 import type { ValidationDetails } from '../common/validation.exception';
+import { canEvaluateIssues, rulesIssues } from './can-evaluate.validator';
 
 const NEEDS_SECRET = new Set<EndpointSpec['validation_method']>(['SECRET_AS_QUERY_PARAM', 'VERIFY_PAYLOAD']);
 
@@ -31,6 +32,7 @@ export function endpointIssues(
         `route "${endpoint.route}" with method ${endpoint.http_method} conflicts with endpoint ${clash.index} (${clash.method})`;
     }
     seen.set(endpoint.route, [...sameRoute, { method: endpoint.http_method, index }]);
+    Object.assign(details, canEvaluateIssues(endpoint.can_evaluate, `${index}.can_evaluate`));
   });
   return details;
 }
@@ -47,5 +49,5 @@ export function deploymentIssues(spec: DeploymentSpec): ValidationDetails {
     if (value.from_secret && typeof value.value !== 'string')
       details[`values.${name}.value`] = 'must name a secret when from_secret is true';
   }
-  return details;
+  return { ...details, ...rulesIssues(spec) };
 }

@@ -18,7 +18,7 @@ const InvocationLogEntrySchema = z.object({
   id: z.string(),
   requestId: z.string(),
   time: z.string(),
-  type: z.literal('endpoint'),
+  type: z.enum(['endpoint', 'data-api']),
   method: z.string(),
   route: z.string(),
   function_name: z.string(),

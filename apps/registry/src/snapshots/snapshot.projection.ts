@@ -2,6 +2,8 @@ import {
   DEFAULT_POOL,
   resolveLimits,
   type AppRecord,
+  type DataApiFacts,
+  type DataApiSpec,
   type Deployment,
   type FunctionBundle,
   type RouteSnapshot,
@@ -17,7 +19,7 @@ export const BUNDLE_SERVICES = ['mongodb-atlas'];
 export function projectSnapshot(app: Pick<AppRecord, 'id' | 'name'>, deployment: Deployment): RouteSnapshot {
   const { spec } = deployment;
   const secrets: Record<string, string> = {};
-  for (const { secret_name } of spec.endpoints) {
+  for (const { secret_name } of [...spec.endpoints, ...(spec.data_api ? [spec.data_api] : [])]) {
     if (secret_name && Object.hasOwn(spec.secrets, secret_name))
       secrets[secret_name] = spec.secrets[secret_name];
   }
@@ -41,6 +43,22 @@ export function projectSnapshot(app: Pick<AppRecord, 'id' | 'name'>, deployment:
     functions,
     secrets,
     api_keys: spec.api_keys.map(({ id, name, hash, disabled }) => ({ id, name, hash, disabled })),
+    ...(spec.data_api && !spec.data_api.disabled ? { data_api: projectDataApi(spec.data_api) } : {}),
+  };
+}
+
+function projectDataApi(config: DataApiSpec): DataApiFacts {
+  return {
+    versions: [...config.versions],
+    return_type: config.return_type,
+    run_as_system: config.run_as_system,
+    ...(config.run_as_user_id ? { run_as_user_id: config.run_as_user_id } : {}),
+    has_user_script: Boolean(config.run_as_user_id_script_source),
+    validation_method: config.validation_method,
+    ...(config.secret_name ? { secret_name: config.secret_name } : {}),
+    ...(config.can_evaluate ? { can_evaluate: structuredClone(config.can_evaluate) } : {}),
+    create_user_on_auth: config.create_user_on_auth,
+    fetch_custom_user_data: config.fetch_custom_user_data,
   };
 }
 
@@ -59,7 +77,11 @@ export function projectBundle(app: Pick<AppRecord, 'id' | 'name'>, deployment: D
   }
   const functions: FunctionBundle['functions'] = {};
   for (const [name, fn] of Object.entries(spec.functions))
-    functions[name] = { source: fn.source, private: fn.private };
+    functions[name] = {
+      source: fn.source,
+      private: fn.private,
+      ...(fn.can_evaluate ? { can_evaluate: structuredClone(fn.can_evaluate) } : {}),
+    };
   return {
     appId: app.id,
     appName: app.name,
