@@ -2,7 +2,9 @@ import {
   DEFAULT_POOL,
   resolveLimits,
   type AppRecord,
+  type BundledFunction,
   type Deployment,
+  type FunctionSpec,
   type FunctionBundle,
   type RouteSnapshot,
 } from '@portico/contracts';
@@ -59,7 +61,7 @@ export function projectBundle(app: Pick<AppRecord, 'id' | 'name'>, deployment: D
   }
   const functions: FunctionBundle['functions'] = {};
   for (const [name, fn] of Object.entries(spec.functions))
-    functions[name] = { source: fn.source, private: fn.private };
+    functions[name] = { source: fn.source, private: fn.private, ...effectiveRunMode(fn) };
   return {
     appId: app.id,
     appName: app.name,
@@ -70,5 +72,15 @@ export function projectBundle(app: Pick<AppRecord, 'id' | 'name'>, deployment: D
     values,
     environment: structuredClone(spec.environment),
     services: [...BUNDLE_SERVICES],
+    ...(spec.dependencies ? { dependencies: { files: spec.dependencies.files } } : {}),
   };
+}
+
+/** The one run mode that applies (reference §3.1): system overrides a user id, which excludes a script. */
+function effectiveRunMode(fn: FunctionSpec): Omit<BundledFunction, 'source' | 'private'> {
+  if (fn.run_as_system) return { run_as_system: true };
+  if (fn.run_as_user_id) return { run_as_user_id: fn.run_as_user_id };
+  if (fn.run_as_user_id_script_source)
+    return { run_as_user_id_script_source: fn.run_as_user_id_script_source };
+  return {};
 }
