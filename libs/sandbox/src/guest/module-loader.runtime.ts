@@ -69,9 +69,9 @@ export function createModuleLoader(deps: ModuleLoaderDeps): ModuleLoader {
       else {
         const dirname = filename.slice(0, filename.lastIndexOf('/'));
         const wrapper = evaluate(
-          `(function (exports, require, module, __filename, __dirname) {${source}\n})\n//# sourceURL=${filename}`,
+          `(function (exports, require, module, __filename, __dirname, process, global) {${source}\n})\n//# sourceURL=${filename}`,
         ) as (...args: unknown[]) => unknown;
-        wrapper.call(module.exports, module.exports, requireIn(id), module, filename, dirname);
+        wrapper.call(module.exports, module.exports, requireIn(id), module, filename, dirname, processShim(), globalThis);
       }
     } catch (e) {
       modules.delete(id);
@@ -90,6 +90,24 @@ export function createModuleLoader(deps: ModuleLoaderDeps): ModuleLoader {
     };
     return req;
   }
+
+  /**
+   * What modules see as `process` and `global` (module scope only: neither is a global, so function
+   * code still has no `process`). Browser builds and many npm packages read `process.env`,
+   * `process.nextTick` or `process.cwd()`; nothing here reaches the host.
+   */
+  let shim: Record<string, unknown> | undefined;
+  const processShim = (): Record<string, unknown> =>
+    (shim ??= {
+      env: {},
+      argv: [],
+      version: 'v10.18.1',
+      versions: {},
+      platform: 'linux',
+      cwd: () => '/',
+      nextTick: (fn: (...args: unknown[]) => void, ...args: unknown[]) => void Promise.resolve().then(() => fn(...args)),
+      emitWarning: () => undefined,
+    });
 
   const bufferClass = (): BufferClass => (requireFrom(null, 'buffer') as { Buffer: BufferClass }).Buffer;
 
