@@ -308,7 +308,7 @@ describe.each(SANDBOX_ENGINES)('escape suite [%s]: tricks', (engine) => {
       binding: 'threw',
       moduleRequire: 'undefined',
     });
-    const outcomes = (reportOf(r) as { outcomes: Record<string, string> }).outcomes;
+    const outcomes = (reportOf(r) as unknown as { outcomes: Record<string, string> }).outcomes;
     expect(Object.values(outcomes)).not.toContain('loaded');
     const fromDependency = Object.entries(outcomes).filter(([k]) => k.startsWith('sneaky:'));
     expect(fromDependency).toHaveLength(8);

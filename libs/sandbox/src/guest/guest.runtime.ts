@@ -150,7 +150,8 @@ export function guestRuntime(
   /** A synchronous call answered by the sandbox host (`GuestMessage.SyncCall`); throws its error. */
   function syncCall(op: string, args: unknown[]): unknown {
     const reply = bridge(M.SyncCall, 0, 0, op, jsonStringify(args));
-    if (typeof reply !== 'string' || reply.length === 0) throw new Error(`${op}: the sandbox host did not answer`);
+    if (typeof reply !== 'string' || reply.length === 0)
+      throw new Error(`${op}: the sandbox host did not answer`);
     if (reply[0] === '1') return jsonParse(reply.slice(1));
     throw new Error(reply.slice(1));
   }
@@ -178,7 +179,7 @@ export function guestRuntime(
     call: syncCall,
     evaluate: (source) => indirectEval(source),
     jsonParse,
-    bytesToBase64: codec.bytesToBase64,
+    bytesToBase64: (bytes) => codec.bytesToBase64(bytes),
     hashes: lib.hashes,
   });
   modules.installBufferGlobal(g);
@@ -434,7 +435,11 @@ export function guestRuntime(
      * The exported function `name` (or its run-as script), instantiated with this invocation's
      * console and `context` (or another context, for a callee with a run mode of its own).
      */
-    load(name: string, context: GuestContext = this.context, script = false): (...args: unknown[]) => unknown {
+    load(
+      name: string,
+      context: GuestContext = this.context,
+      script = false,
+    ): (...args: unknown[]) => unknown {
       const exported = compile(name, script)(context, this.console, modules.require);
       if (typeof exported !== 'function')
         throw new TypeError(`function '${name}' does not export a function`);

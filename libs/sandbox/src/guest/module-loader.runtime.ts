@@ -71,7 +71,16 @@ export function createModuleLoader(deps: ModuleLoaderDeps): ModuleLoader {
         const wrapper = evaluate(
           `(function (exports, require, module, __filename, __dirname, process, global) {${source}\n})\n//# sourceURL=${filename}`,
         ) as (...args: unknown[]) => unknown;
-        wrapper.call(module.exports, module.exports, requireIn(id), module, filename, dirname, processShim(), globalThis);
+        wrapper.call(
+          module.exports,
+          module.exports,
+          requireIn(id),
+          module,
+          filename,
+          dirname,
+          processShim(),
+          globalThis,
+        );
       }
     } catch (e) {
       modules.delete(id);
@@ -105,7 +114,8 @@ export function createModuleLoader(deps: ModuleLoaderDeps): ModuleLoader {
       versions: {},
       platform: 'linux',
       cwd: () => '/',
-      nextTick: (fn: (...args: unknown[]) => void, ...args: unknown[]) => void Promise.resolve().then(() => fn(...args)),
+      nextTick: (fn: (...args: unknown[]) => void, ...args: unknown[]) =>
+        void Promise.resolve().then(() => fn(...args)),
       emitWarning: () => undefined,
     });
 
@@ -115,7 +125,8 @@ export function createModuleLoader(deps: ModuleLoaderDeps): ModuleLoader {
   function cryptoShim(): unknown {
     const Buffer = bufferClass();
     const bytesOf = (data: unknown, encoding: unknown): Uint8Array => {
-      if (typeof data === 'string') return Buffer.from(data, typeof encoding === 'string' ? encoding : 'utf8');
+      if (typeof data === 'string')
+        return Buffer.from(data, typeof encoding === 'string' ? encoding : 'utf8');
       if (data instanceof Uint8Array) return data;
       if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
       if (data instanceof ArrayBuffer) return new Uint8Array(data);
@@ -123,7 +134,9 @@ export function createModuleLoader(deps: ModuleLoaderDeps): ModuleLoader {
     };
     const output = (base64: string, encoding: unknown): unknown => {
       const out = Buffer.from(base64, 'base64');
-      return encoding === undefined || encoding === 'buffer' ? out : out.toString(String(encoding));
+      if (encoding === undefined || encoding === 'buffer') return out;
+      if (typeof encoding !== 'string') throw new TypeError('The "encoding" argument must be a string');
+      return out.toString(encoding);
     };
     const digestName = (algorithm: unknown): string => {
       const name = String(algorithm).toLowerCase().replace(/^rsa-/, '');
@@ -148,7 +161,9 @@ export function createModuleLoader(deps: ModuleLoaderDeps): ModuleLoader {
         this.#done = true;
         const data = { b64: bytesToBase64(Buffer.concat(this.#chunks)) };
         const args =
-          this.key === undefined ? [this.algorithm, data] : [this.algorithm, { b64: bytesToBase64(this.key) }, data];
+          this.key === undefined
+            ? [this.algorithm, data]
+            : [this.algorithm, { b64: bytesToBase64(this.key) }, data];
         return output(call(this.op, args) as string, encoding);
       }
       copy(): Digest {
@@ -157,10 +172,10 @@ export function createModuleLoader(deps: ModuleLoaderDeps): ModuleLoader {
         return copy;
       }
     }
-    const randomBytes = (size: unknown, callback?: unknown): unknown => {
-      const bytes = Buffer.from(call('node.crypto.randomBytes', [size]) as string, 'base64');
+    const randomBytes = (size: unknown, callback?: (error: null, bytes: Uint8Array) => void): unknown => {
+      const bytes = Buffer.from(call('node.crypto.randomBytes', [size]), 'base64');
       if (typeof callback !== 'function') return bytes;
-      void Promise.resolve().then(() => (callback as (e: null, b: unknown) => void)(null, bytes));
+      void Promise.resolve().then(() => callback(null, bytes));
       return undefined;
     };
     const unavailable = (name: string) => () => {
@@ -185,7 +200,8 @@ export function createModuleLoader(deps: ModuleLoaderDeps): ModuleLoader {
       timingSafeEqual: (a: unknown, b: unknown): boolean => {
         const x = bytesOf(a, undefined);
         const y = bytesOf(b, undefined);
-        if (x.byteLength !== y.byteLength) throw new RangeError('Input buffers must have the same byte length');
+        if (x.byteLength !== y.byteLength)
+          throw new RangeError('Input buffers must have the same byte length');
         let diff = 0;
         for (let i = 0; i < x.byteLength; i++) diff |= x[i] ^ y[i];
         return diff === 0;
@@ -206,7 +222,12 @@ export function createModuleLoader(deps: ModuleLoaderDeps): ModuleLoader {
     require: requireIn(null),
     installBufferGlobal(global: Record<string, unknown>): void {
       const define = (value: unknown) =>
-        Object.defineProperty(global, 'Buffer', { value, writable: true, configurable: true, enumerable: false });
+        Object.defineProperty(global, 'Buffer', {
+          value,
+          writable: true,
+          configurable: true,
+          enumerable: false,
+        });
       // Lazy: the buffer module is fetched and evaluated only by functions that use `Buffer`.
       Object.defineProperty(global, 'Buffer', {
         get() {

@@ -27,7 +27,11 @@ export function createGuestUtils(deps: GuestUtilsDeps): unknown {
 
   const crypto = Object.freeze({
     encrypt(encryptionType: unknown, message: unknown, key: unknown) {
-      const sealed = call('utils.crypto.encrypt', [encryptionType, toBytes(message, 'message'), toBytes(key, 'key')]);
+      const sealed = call('utils.crypto.encrypt', [
+        encryptionType,
+        toBytes(message, 'message'),
+        toBytes(key, 'key'),
+      ]);
       return binaryFromBase64(sealed as string);
     },
     decrypt(encryptionType: unknown, encryptedMessage: unknown, key: unknown) {
@@ -80,10 +84,22 @@ export function createGuestUtils(deps: GuestUtilsDeps): unknown {
   const jwt = Object.freeze({
     encode(signingMethod: unknown, payload: unknown, secret: unknown, customHeaderFields?: unknown): string {
       const header =
-        customHeaderFields === undefined || customHeaderFields === null ? null : jsonStringify(customHeaderFields);
-      return call('utils.jwt.encode', [signingMethod, jsonStringify(payload) ?? null, secret, header]) as string;
+        customHeaderFields === undefined || customHeaderFields === null
+          ? null
+          : jsonStringify(customHeaderFields);
+      return call('utils.jwt.encode', [
+        signingMethod,
+        jsonStringify(payload) ?? null,
+        secret,
+        header,
+      ]) as string;
     },
-    decode(jwtString: unknown, key: unknown, returnHeader?: unknown, acceptedSigningMethods?: unknown): unknown {
+    decode(
+      jwtString: unknown,
+      key: unknown,
+      returnHeader?: unknown,
+      acceptedSigningMethods?: unknown,
+    ): unknown {
       const accepted = Array.isArray(acceptedSigningMethods) ? acceptedSigningMethods.map(String) : null;
       const [header, payload] = call('utils.jwt.decode', [jwtString, key, accepted]) as [string, string];
       // App Services returns the payload as EJSON (a `$oid` claim comes back as an ObjectId).

@@ -59,8 +59,11 @@ function pem(value: unknown, what: string, kind: 'private' | 'public'): KeyObjec
 
 /** RSA-PSS signs with the longest salt and verifies any salt length, as Go's `rsa.SignPSS` (App Services). */
 function rsaPadding(scheme: unknown): { padding: number; saltLength?: number } {
-  const chosen = scheme === undefined || scheme === null ? 'pss' : oneOf(scheme, SIGNATURE_SCHEMES, 'signature scheme');
-  return chosen === 'pss' ? { padding: constants.RSA_PKCS1_PSS_PADDING } : { padding: constants.RSA_PKCS1_PADDING };
+  const chosen =
+    scheme === undefined || scheme === null ? 'pss' : oneOf(scheme, SIGNATURE_SCHEMES, 'signature scheme');
+  return chosen === 'pss'
+    ? { padding: constants.RSA_PKCS1_PSS_PADDING }
+    : { padding: constants.RSA_PKCS1_PADDING };
 }
 
 export const CRYPTO_CALLS: Record<string, Op> = {
@@ -70,7 +73,9 @@ export const CRYPTO_CALLS: Record<string, Op> = {
       .digest(oneOf(format, ['hex', 'base64'] as const, 'output format')),
 
   'utils.crypto.hash': ([hash, input]) =>
-    createHash(oneOf(hash, UTILS_HASH, 'hash function')).update(bytes(input, 'input')).digest('base64'),
+    createHash(oneOf(hash, UTILS_HASH, 'hash function'))
+      .update(bytes(input, 'input'))
+      .digest('base64'),
 
   'utils.crypto.encrypt': ([type, message, key]) => {
     oneOf(type, ['aes'] as const, 'encryption type');
@@ -85,13 +90,15 @@ export const CRYPTO_CALLS: Record<string, Op> = {
     oneOf(type, ['aes'] as const, 'encryption type');
     const { cipher, key: raw } = aesKey(key);
     const sealed = bytes(message, 'encrypted message');
-    if (sealed.length < GCM_NONCE + GCM_TAG) throw new SyncCallError('utils.crypto.decrypt: message too short');
+    if (sealed.length < GCM_NONCE + GCM_TAG)
+      throw new SyncCallError('utils.crypto.decrypt: message too short');
     try {
       const d = createDecipheriv(cipher, raw, sealed.subarray(0, GCM_NONCE));
       d.setAuthTag(sealed.subarray(sealed.length - GCM_TAG));
-      return Buffer.concat([d.update(sealed.subarray(GCM_NONCE, sealed.length - GCM_TAG)), d.final()]).toString(
-        'base64',
-      );
+      return Buffer.concat([
+        d.update(sealed.subarray(GCM_NONCE, sealed.length - GCM_TAG)),
+        d.final(),
+      ]).toString('base64');
     } catch {
       throw new SyncCallError('utils.crypto.decrypt: message authentication failed');
     }
@@ -120,14 +127,18 @@ export const CRYPTO_CALLS: Record<string, Op> = {
       {
         key,
         ...padding,
-        ...(padding.padding === constants.RSA_PKCS1_PSS_PADDING ? { saltLength: constants.RSA_PSS_SALTLEN_AUTO } : {}),
+        ...(padding.padding === constants.RSA_PKCS1_PSS_PADDING
+          ? { saltLength: constants.RSA_PSS_SALTLEN_AUTO }
+          : {}),
       },
       bytes(signature, 'signature', MAX_KEY_BYTES),
     );
   },
 
   'node.crypto.hash': ([algorithm, data]) =>
-    createHash(oneOf(algorithm, NODE_HASHES, 'digest')).update(bytes(data, 'data')).digest('base64'),
+    createHash(oneOf(algorithm, NODE_HASHES, 'digest'))
+      .update(bytes(data, 'data'))
+      .digest('base64'),
 
   'node.crypto.hmac': ([algorithm, key, data]) =>
     createHmac(oneOf(algorithm, NODE_HASHES, 'digest'), bytes(key, 'key', MAX_KEY_BYTES))

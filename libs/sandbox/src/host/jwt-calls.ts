@@ -47,12 +47,19 @@ function keyFor(method: JwtMethod, key: string, use: 'sign' | 'verify'): KeyObje
       throw new Error('wrong curve');
     return object;
   } catch {
-    throw new SyncCallError(`utils.jwt: the key is not a PEM ${use === 'sign' ? 'private' : 'public'} key for ${method}`);
+    throw new SyncCallError(
+      `utils.jwt: the key is not a PEM ${use === 'sign' ? 'private' : 'public'} key for ${method}`,
+    );
   }
 }
 
 function signingOptions(method: JwtMethod, key: KeyObject) {
-  if (method[0] === 'P') return { key, padding: 6 /* RSA_PKCS1_PSS_PADDING */, saltLength: 32 + (Number(method.slice(2)) - 256) / 8 };
+  if (method[0] === 'P')
+    return {
+      key,
+      padding: 6 /* RSA_PKCS1_PSS_PADDING */,
+      saltLength: 32 + (Number(method.slice(2)) - 256) / 8,
+    };
   if (method[0] === 'E') return { key, dsaEncoding: 'ieee-p1363' as const };
   return { key };
 }
@@ -70,7 +77,8 @@ function signature(method: JwtMethod, input: string, secret: string): Buffer {
 function jsonPart(part: string, what: string): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+    if (value !== null && typeof value === 'object' && !Array.isArray(value))
+      return value as Record<string, unknown>;
   } catch {
     // reported below
   }
@@ -83,7 +91,9 @@ export const JWT_CALLS: Record<string, (args: unknown[]) => unknown> = {
     const alg = oneOf(method, JWT_METHODS, 'signing method');
     const payload = text(payloadJson, 'payload', MAX_DATA_BYTES);
     const custom: Record<string, unknown> =
-      typeof headerJson === 'string' ? (JSON.parse(text(headerJson, 'customHeaderFields', MAX_KEY_BYTES)) as Record<string, unknown>) : {};
+      typeof headerJson === 'string'
+        ? (JSON.parse(text(headerJson, 'customHeaderFields', MAX_KEY_BYTES)) as Record<string, unknown>)
+        : {};
     const header = JSON.stringify({ ...custom, alg, typ: custom.typ ?? 'JWT' });
     const input = `${b64url(header)}.${b64url(payload)}`;
     return `${input}.${b64url(signature(alg, input, text(secret, 'secret', MAX_KEY_BYTES)))}`;
@@ -117,7 +127,8 @@ export const JWT_CALLS: Record<string, (args: unknown[]) => unknown> = {
     }
     if (!valid) throw new SyncCallError('utils.jwt.decode: signature is invalid');
     const now = Date.now() / 1000;
-    if (typeof payload.exp === 'number' && now >= payload.exp) throw new SyncCallError('utils.jwt.decode: token is expired');
+    if (typeof payload.exp === 'number' && now >= payload.exp)
+      throw new SyncCallError('utils.jwt.decode: token is expired');
     if (typeof payload.nbf === 'number' && now < payload.nbf)
       throw new SyncCallError('utils.jwt.decode: token is not valid yet');
     return [JSON.stringify(header), Buffer.from(parts[1], 'base64url').toString('utf8')];

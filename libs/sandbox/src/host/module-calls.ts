@@ -57,7 +57,9 @@ export function resolveRequire(app: AppModules | undefined, from: unknown, reque
   }
   const fromPath = origin?.startsWith('app:') ? origin.slice('app:'.length) : undefined;
   if (app === undefined) {
-    throw new SyncCallError(`Cannot find module '${name}': the app has no npm dependencies (functions/node_modules)`);
+    throw new SyncCallError(
+      `Cannot find module '${name}': the app has no npm dependencies (functions/node_modules)`,
+    );
   }
   return load('app', app, fromPath, name, name, false);
 }

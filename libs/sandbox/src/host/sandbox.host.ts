@@ -61,7 +61,8 @@ export class SandboxHost {
       // npm dependencies stay here, answered file by file: the guest parses only what it requires.
       const files = bundle.dependencies?.files;
       const syncCalls = new SyncCalls(files);
-      if (bundle.dependencies !== undefined) bundleJson = JSON.stringify({ ...bundle, dependencies: undefined });
+      if (bundle.dependencies !== undefined)
+        bundleJson = JSON.stringify({ ...bundle, dependencies: undefined });
       const environment = this.engine.createEnvironment({
         memoryMb: bundle.limits.memory_mb,
         bundleJson,

@@ -30,7 +30,10 @@ describe('SyncCalls (sandbox host side)', () => {
   });
 
   it('refuses unknown ops, malformed and oversized arguments without a platform detail', () => {
-    expect(answer('fs.readFileSync', ['/etc/passwd'])).toEqual({ ok: false, value: 'unknown operation fs.readFileSync' });
+    expect(answer('fs.readFileSync', ['/etc/passwd'])).toEqual({
+      ok: false,
+      value: 'unknown operation fs.readFileSync',
+    });
     expect(answer('constructor', [])).toEqual({ ok: false, value: 'unknown operation constructor' });
     expect(answer('__proto__', [])).toEqual({ ok: false, value: 'unknown operation __proto__' });
     expect(answer('utils.crypto.hash', '{"not":"an array"}')).toEqual({
@@ -38,7 +41,9 @@ describe('SyncCalls (sandbox host side)', () => {
       value: 'utils.crypto.hash: malformed arguments',
     });
     expect(answer('utils.crypto.hash', 'not json')).toEqual({ ok: false, value: 'utils.crypto.hash failed' });
-    expect(answer('utils.crypto.hash', ['sha256', 'x'.repeat(33 * 1024 * 1024)]).value).toBe('input is too large');
+    expect(answer('utils.crypto.hash', ['sha256', 'x'.repeat(33 * 1024 * 1024)]).value).toBe(
+      'input is too large',
+    );
     expect(answer('utils.crypto.hmac', [{ b64: 1 }, 'k', 'sha256', 'hex']).value).toBe(
       'input must be a string or a BSON.Binary',
     );

@@ -36,7 +36,11 @@ export class SyncCalls {
 
   private run(op: string, args: unknown[]): unknown {
     if (op === 'require') return resolveRequire(this.app, args[0], args[1]);
-    const call = Object.hasOwn(CRYPTO_CALLS, op) ? CRYPTO_CALLS[op] : Object.hasOwn(JWT_CALLS, op) ? JWT_CALLS[op] : undefined;
+    const call = Object.hasOwn(CRYPTO_CALLS, op)
+      ? CRYPTO_CALLS[op]
+      : Object.hasOwn(JWT_CALLS, op)
+        ? JWT_CALLS[op]
+        : undefined;
     if (call === undefined) throw new SyncCallError(`unknown operation ${op}`);
     return call(args);
   }

@@ -16,7 +16,8 @@ const DEPENDENCIES: Record<string, string> = {
   'tiny-greeter/lib/shout.js': 'module.exports = (s) => s.toUpperCase();',
   'tiny-greeter/data.json': '{"suffix": " :)"}',
   // Its own copy of left-pad (nested) shadows the top-level one, as in Node.
-  'tiny-greeter/node_modules/left-pad/index.js': 'module.exports = (s, n) => "<nested>" + s.padStart(n, "-");',
+  'tiny-greeter/node_modules/left-pad/index.js':
+    'module.exports = (s, n) => "<nested>" + s.padStart(n, "-");',
   'left-pad/index.js': 'module.exports = (s, n) => "<top>" + s.padStart(n, " ");',
   '@acme/ids/package.json': '{"main": "./src"}',
   '@acme/ids/src/index.js': 'exports.id = () => "acme-" + require("@acme/ids/src/counter").next();',
@@ -76,7 +77,12 @@ const FUNCTIONS: Record<string, string> = {
 };
 
 describe('SandboxPool: require with npm dependencies and pure built-ins (issue #5 item 2)', () => {
-  const pool = new SandboxPool({ engine: 'isolated-vm', maxProcesses: 2, maxProcessesPerApp: 1, logger: memoryLogger() });
+  const pool = new SandboxPool({
+    engine: 'isolated-vm',
+    maxProcesses: 2,
+    maxProcessesPerApp: 1,
+    logger: memoryLogger(),
+  });
   const bundle = bundleOf(APP, FUNCTIONS, { dependencies: { files: DEPENDENCIES } });
   const bare = bundleOf('bare-abcde', { tryRequire: FUNCTIONS.tryRequire });
 
@@ -139,10 +145,12 @@ describe('SandboxPool: require with npm dependencies and pure built-ins (issue #
     expect(json(await run('tryCrypto', { expr: 'require("crypto").createHash("whirlpool")' }))).toEqual({
       error: 'Digest method not supported: whirlpool',
     });
-    expect(json(await run('tryCrypto', { expr: 'require("crypto").createCipheriv("aes-256-cbc")' }))).toEqual({
-      error:
-        'crypto.createCipheriv is not available in Portico functions (hashing, HMAC and random bytes only; see utils.crypto)',
-    });
+    expect(json(await run('tryCrypto', { expr: 'require("crypto").createCipheriv("aes-256-cbc")' }))).toEqual(
+      {
+        error:
+          'crypto.createCipheriv is not available in Portico functions (hashing, HMAC and random bytes only; see utils.crypto)',
+      },
+    );
     expect(json(await run('tryCrypto', { expr: 'require("crypto").randomBytes(1e9)' }))).toEqual({
       error: 'randomBytes: size must be an integer from 0 to 65536',
     });
@@ -158,7 +166,14 @@ describe('SandboxPool: require with npm dependencies and pure built-ins (issue #
   });
 
   it('finds nothing outside the bundle: unknown packages, absolute paths, climbing with ..', async () => {
-    for (const name of ['nope', '/etc/passwd', '/proc/self/environ', '../../../etc/passwd', './greet', 'tiny-greeter/../../x']) {
+    for (const name of [
+      'nope',
+      '/etc/passwd',
+      '/proc/self/environ',
+      '../../../etc/passwd',
+      './greet',
+      'tiny-greeter/../../x',
+    ]) {
       expect(json(await run('tryRequire', { name }))).toEqual({ error: `Cannot find module '${name}'` });
     }
     // From inside a dependency, relative paths stay inside node_modules.

@@ -71,7 +71,10 @@ const FUNCTIONS: Record<string, string | { source: string; private: boolean }> =
   whoAmI: `exports = (request) => ({ user: context.user, system: context.runningAsSystem(),
     viaExecute: context.functions.execute("whoAmIHelper"), viaSystem: context.functions.execute("systemHelper"),
     viaFixed: context.functions.execute("fixedUserHelper") });`,
-  whoAmIHelper: { source: 'exports = () => ({ id: context.user.id, system: context.runningAsSystem() });', private: true },
+  whoAmIHelper: {
+    source: 'exports = () => ({ id: context.user.id, system: context.runningAsSystem() });',
+    private: true,
+  },
 };
 
 /** Functions with a run mode of their own (bundle fields as the registry projects them). */
@@ -98,7 +101,12 @@ const RUN_MODES = {
 };
 
 describe('SandboxPool: utils.crypto, utils.jwt and run modes through a real host', () => {
-  const pool = new SandboxPool({ engine: 'isolated-vm', maxProcesses: 2, maxProcessesPerApp: 1, logger: memoryLogger() });
+  const pool = new SandboxPool({
+    engine: 'isolated-vm',
+    maxProcesses: 2,
+    maxProcessesPerApp: 1,
+    logger: memoryLogger(),
+  });
   const functions: Parameters<typeof bundleOf>[1] = { ...FUNCTIONS };
   const bundle = bundleOf(APP, functions, {
     values: {
@@ -112,8 +120,14 @@ describe('SandboxPool: utils.crypto, utils.jwt and run modes through a real host
       rsaSpki: rsaPkcs8.publicKey,
     },
   });
-  bundle.functions.systemHelper = { ...RUN_MODES.systemHelper, source: (FUNCTIONS.whoAmIHelper as { source: string }).source };
-  bundle.functions.fixedUserHelper = { ...RUN_MODES.fixedUserHelper, source: (FUNCTIONS.whoAmIHelper as { source: string }).source };
+  bundle.functions.systemHelper = {
+    ...RUN_MODES.systemHelper,
+    source: (FUNCTIONS.whoAmIHelper as { source: string }).source,
+  };
+  bundle.functions.fixedUserHelper = {
+    ...RUN_MODES.fixedUserHelper,
+    source: (FUNCTIONS.whoAmIHelper as { source: string }).source,
+  };
   bundle.functions.scriptUser = RUN_MODES.scriptUser;
   bundle.functions.scriptSeesSystem = RUN_MODES.scriptSeesSystem;
 
@@ -174,7 +188,10 @@ describe('SandboxPool: utils.crypto, utils.jwt and run modes through a real host
 
     it('encrypts and decrypts with 16-, 24- and 32-byte keys; nonce and tag add 28 bytes', async () => {
       for (const key of ['0123456789abcdef', '0123456789abcdef01234567', DOCS.aesKey]) {
-        const r = json(await run('aesRoundTrip', { message: 'MongoDB is great!', key })) as Record<string, unknown>;
+        const r = json(await run('aesRoundTrip', { message: 'MongoDB is great!', key })) as Record<
+          string,
+          unknown
+        >;
         expect(r).toMatchObject({ length: 17 + 28, back: 'MongoDB is great!' });
       }
       const a = json(await run('aesRoundTrip', { message: 'same', key: DOCS.aesKey })) as { b64: string };
@@ -190,7 +207,9 @@ describe('SandboxPool: utils.crypto, utils.jwt and run modes through a real host
       expect(json(await run('aesTampered', { key: DOCS.aesKey }))).toBe(
         'utils.crypto.decrypt: message authentication failed',
       );
-      expect(json(await run('guarded', { expr: 'utils.crypto.encrypt("des", "m", "0123456789abcdef")' }))).toEqual({
+      expect(
+        json(await run('guarded', { expr: 'utils.crypto.encrypt("des", "m", "0123456789abcdef")' })),
+      ).toEqual({
         error: 'encryption type must be one of "aes"',
         name: 'Error',
       });
@@ -207,7 +226,12 @@ describe('SandboxPool: utils.crypto, utils.jwt and run modes through a real host
         expect(r.tampered).toBe(false);
         const padding = scheme === 'pss' ? constants.RSA_PKCS1_PSS_PADDING : constants.RSA_PKCS1_PADDING;
         expect(
-          verify('sha256', Buffer.from('MongoDB is great!'), { key: rsa.publicKey, padding }, Buffer.from(r.sig, 'base64')),
+          verify(
+            'sha256',
+            Buffer.from('MongoDB is great!'),
+            { key: rsa.publicKey, padding },
+            Buffer.from(r.sig, 'base64'),
+          ),
         ).toBe(true);
       }
       // A PSS signature made elsewhere with a hash-length salt verifies too (any salt length is accepted).
@@ -225,7 +249,11 @@ describe('SandboxPool: utils.crypto, utils.jwt and run modes through a real host
         name: 'Error',
       });
       expect(
-        json(await run('guarded', { expr: 'utils.crypto.sign("rsa", "m", context.values.get("rsaPrivateKey"), "oaep")' })),
+        json(
+          await run('guarded', {
+            expr: 'utils.crypto.sign("rsa", "m", context.values.get("rsaPrivateKey"), "oaep")',
+          }),
+        ),
       ).toEqual({ error: 'signature scheme must be one of "pss", "pkcs1v15", "pkcs1v1.5"', name: 'Error' });
     });
   });
@@ -237,7 +265,9 @@ describe('SandboxPool: utils.crypto, utils.jwt and run modes through a real host
         name: 'Joe Schmoe',
         iat: 1565721223187,
       });
-      expect(json(await run('jwtDecode', { token: DOCS.jwtHs512, key: 'hs', header: '1', accept: 'HS512' }))).toEqual({
+      expect(
+        json(await run('jwtDecode', { token: DOCS.jwtHs512, key: 'hs', header: '1', accept: 'HS512' })),
+      ).toEqual({
         header: { alg: 'HS512', typ: 'JWT' },
         payload: { sub: '1234567890', name: 'Joe Schmoe', iat: 1565721223187 },
       });
@@ -247,7 +277,9 @@ describe('SandboxPool: utils.crypto, utils.jwt and run modes through a real host
       const token = json(await run('jwtEncode', { alg: 'HS512', key: 'hs' })) as string;
       const [h, p, s] = token.split('.');
       expect(JSON.parse(Buffer.from(h, 'base64url').toString())).toEqual({ alg: 'HS512', typ: 'JWT' });
-      expect(Buffer.from(p, 'base64url').toString()).toBe('{"sub":"1234567890","name":"Joe Example","iat":1565721223187}');
+      expect(Buffer.from(p, 'base64url').toString()).toBe(
+        '{"sub":"1234567890","name":"Joe Example","iat":1565721223187}',
+      );
       expect(createHmac('sha512', 'SuperSecret').update(`${h}.${p}`).digest('base64url')).toBe(s);
     });
 
@@ -258,7 +290,10 @@ describe('SandboxPool: utils.crypto, utils.jwt and run modes through a real host
         ['ES256', 'ecPrivate', 'ecPublic'],
       ]) {
         const token = json(await run('jwtEncode', { alg, key: priv, kid: 'k1' })) as string;
-        const decoded = json(await run('jwtDecode', { token, key: pub, header: '1' })) as Record<string, unknown>;
+        const decoded = json(await run('jwtDecode', { token, key: pub, header: '1' })) as Record<
+          string,
+          unknown
+        >;
         expect(decoded).toEqual({
           header: { alg, typ: 'JWT', kid: 'k1' },
           payload: { sub: '1234567890', name: 'Joe Example', iat: 1565721223187 },
@@ -276,7 +311,7 @@ describe('SandboxPool: utils.crypto, utils.jwt and run modes through a real host
       });
       const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{}').toString('base64url')}.`;
       expect(json(await run('jwtDecode', { token: none, key: 'hs' }))).toMatchObject({
-        error: expect.stringContaining("the token's \"alg\" must be one of"),
+        error: expect.stringContaining('the token\'s "alg" must be one of'),
       });
       const confused = await run('jwtEncode', { alg: 'HS256', key: 'rsaPublicKey' });
       expect(confused.error?.message).toContain('utils.jwt: an HMAC secret must not be a PEM key');
