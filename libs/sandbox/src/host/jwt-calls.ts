@@ -1,4 +1,5 @@
 import {
+  constants,
   createHmac,
   createPrivateKey,
   createPublicKey,
@@ -57,8 +58,9 @@ function signingOptions(method: JwtMethod, key: KeyObject) {
   if (method[0] === 'P')
     return {
       key,
-      padding: 6 /* RSA_PKCS1_PSS_PADDING */,
-      saltLength: 32 + (Number(method.slice(2)) - 256) / 8,
+      padding: constants.RSA_PKCS1_PSS_PADDING,
+      // RFC 7518 §3.5: the salt is as long as the hash (32, 48 or 64 bytes).
+      saltLength: Number(method.slice(2)) / 8,
     };
   if (method[0] === 'E') return { key, dsaEncoding: 'ieee-p1363' as const };
   return { key };

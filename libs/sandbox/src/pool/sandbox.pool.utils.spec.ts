@@ -1,4 +1,13 @@
-import { createHash, createHmac, generateKeyPairSync, sign, verify, constants } from 'node:crypto';
+import {
+  createHash,
+  createHmac,
+  createPublicKey,
+  createPrivateKey,
+  generateKeyPairSync,
+  sign,
+  verify,
+  constants,
+} from 'node:crypto';
 import type { InvocationJob, InvocationResult } from '@portico/contracts';
 import { bundleOf, jobOf, memoryLogger, noHostCalls, text } from '../testing/sandbox.fixtures';
 import { SandboxPool } from './sandbox.pool';
@@ -294,11 +303,36 @@ describe('SandboxPool: utils.crypto, utils.jwt and run modes through a real host
           string,
           unknown
         >;
+        // Checked here by RFC 7515/7518 rules, outside the sandbox: any salt for PSS, r||s for ECDSA.
+        const [h, p, sig] = token.split('.');
+        const options = {
+          key: createPublicKey(bundle.values[pub] as string),
+          ...(alg.startsWith('PS')
+            ? { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO }
+            : {}),
+          ...(alg.startsWith('ES') ? { dsaEncoding: 'ieee-p1363' as const } : {}),
+        };
+        expect(
+          verify(`sha${alg.slice(2)}`, Buffer.from(`${h}.${p}`), options, Buffer.from(sig, 'base64url')),
+        ).toBe(true);
         expect(decoded).toEqual({
           header: { alg, typ: 'JWT', kid: 'k1' },
           payload: { sub: '1234567890', name: 'Joe Example', iat: 1565721223187 },
         });
       }
+    });
+
+    it('decodes a PS512 token signed outside the sandbox (RFC 7518: 64-byte salt)', async () => {
+      const input = `${Buffer.from('{"alg":"PS512","typ":"JWT"}').toString('base64url')}.${Buffer.from('{"sub":"from-outside"}').toString('base64url')}`;
+      const signature = sign('sha512', Buffer.from(input), {
+        key: createPrivateKey(rsa.privateKey),
+        padding: constants.RSA_PKCS1_PSS_PADDING,
+        saltLength: 64,
+      });
+      const token = `${input}.${signature.toString('base64url')}`;
+      expect(json(await run('jwtDecode', { token, key: 'rsaPublicKey', accept: 'PS512' }))).toEqual({
+        sub: 'from-outside',
+      });
     });
 
     it('refuses a bad signature, a method outside the accepted list, an HMAC token checked with a PEM key, an expired token', async () => {
