@@ -12,6 +12,7 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import { NODE_HASHES } from '../guest/guest-crypto.constants';
+import { GUEST_LIMITS } from '../guest/guest-limits.constants';
 import { MAX_KEY_BYTES, SyncCallError, bytes, oneOf, text } from './sync-call.args';
 
 /**
@@ -28,7 +29,7 @@ const SIGNATURE_SCHEMES = ['pss', 'pkcs1v15', 'pkcs1v1.5'] as const;
 const GCM_NONCE = 12;
 const GCM_TAG = 16;
 /** Most random bytes one `randomBytes` call returns (Node's own cap is 2 GB; a guest needs far less). */
-const MAX_RANDOM_BYTES = 64 * 1024;
+const MAX_RANDOM_BYTES = GUEST_LIMITS.maxRandomBytes;
 
 type Op = (args: unknown[]) => unknown;
 

@@ -1,3 +1,5 @@
+import { GUEST_LIMITS } from '../guest/guest-limits.constants';
+
 /**
  * Checks for the arguments of sync calls (host/sync-calls.ts). They come from the guest, which
  * shares its context with tenant code: every one is hostile until checked. A failed check throws
@@ -13,10 +15,10 @@ export class SyncCallError extends Error {
 /** Bytes as the guest sends them: a string is UTF-8 text, `{ b64 }` raw bytes (Binary, Buffer). */
 export type GuestBytes = string | { b64: string };
 
-/** Largest input for a hash, HMAC or cipher (a request body may be 18 MB; base64 adds a third). */
-export const MAX_DATA_BYTES = 32 * 1024 * 1024;
+/** Largest input for a hash, HMAC or cipher (see `GUEST_LIMITS`). */
+export const MAX_DATA_BYTES = GUEST_LIMITS.maxSyncDataBytes;
 /** Largest key, secret or PEM text. */
-export const MAX_KEY_BYTES = 64 * 1024;
+export const MAX_KEY_BYTES = GUEST_LIMITS.maxSyncKeyBytes;
 
 export function text(value: unknown, what: string, max = MAX_DATA_BYTES): string {
   if (typeof value !== 'string') throw new SyncCallError(`${what} must be a string`);
