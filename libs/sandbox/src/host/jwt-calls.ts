@@ -92,11 +92,12 @@ export const JWT_CALLS: Record<string, (args: unknown[]) => unknown> = {
   'utils.jwt.encode': ([method, payloadJson, secret, headerJson]) => {
     const alg = oneOf(method, JWT_METHODS, 'signing method');
     const payload = text(payloadJson, 'payload', MAX_DATA_BYTES);
-    const custom: Record<string, unknown> =
-      typeof headerJson === 'string'
-        ? (JSON.parse(text(headerJson, 'customHeaderFields', MAX_KEY_BYTES)) as Record<string, unknown>)
-        : {};
-    const header = JSON.stringify({ ...custom, alg, typ: custom.typ ?? 'JWT' });
+    const custom: unknown =
+      typeof headerJson === 'string' ? JSON.parse(text(headerJson, 'customHeaderFields', MAX_KEY_BYTES)) : {};
+    if (custom === null || typeof custom !== 'object' || Array.isArray(custom))
+      throw new SyncCallError('utils.jwt.encode: customHeaderFields must be an object');
+    const fields = custom as Record<string, unknown>;
+    const header = JSON.stringify({ ...fields, alg, typ: fields.typ ?? 'JWT' });
     const input = `${b64url(header)}.${b64url(payload)}`;
     return `${input}.${b64url(signature(alg, input, text(secret, 'secret', MAX_KEY_BYTES)))}`;
   },

@@ -47,6 +47,10 @@ describe('SyncCalls (sandbox host side)', () => {
     expect(answer('utils.crypto.hmac', [{ b64: 1 }, 'k', 'sha256', 'hex']).value).toBe(
       'input must be a string or a BSON.Binary',
     );
+    expect(answer('utils.jwt.encode', ['HS256', '{}', 'k', '[1]']).value).toBe(
+      'utils.jwt.encode: customHeaderFields must be an object',
+    );
+    expect(answer('utils.jwt.encode', ['none', '{}', 'k', null]).value).toMatch(/^signing method must be one of/);
   });
 
   it('resolves requires only to keys of the bundle, whatever the module id claims', () => {
