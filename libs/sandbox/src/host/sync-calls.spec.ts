@@ -50,7 +50,9 @@ describe('SyncCalls (sandbox host side)', () => {
     expect(answer('utils.jwt.encode', ['HS256', '{}', 'k', '[1]']).value).toBe(
       'utils.jwt.encode: customHeaderFields must be an object',
     );
-    expect(answer('utils.jwt.encode', ['none', '{}', 'k', null]).value).toMatch(/^signing method must be one of/);
+    expect(answer('utils.jwt.encode', ['none', '{}', 'k', null]).value).toMatch(
+      /^signing method must be one of/,
+    );
   });
 
   it('resolves requires only to keys of the bundle, whatever the module id claims', () => {
