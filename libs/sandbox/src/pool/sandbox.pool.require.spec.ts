@@ -183,6 +183,18 @@ describe('SandboxPool: require with npm dependencies and pure built-ins (issue #
     expect(json(await run('trySneaky', { name: '../left-pad' }))).toEqual({ loaded: 'function' });
   });
 
+  it('keeps the dependency files in the host: 14 MB of them do not enter a 16 MB isolate at boot', async () => {
+    const big = bundleOf(
+      'bigdeps-abcde',
+      { greet: FUNCTIONS.greet },
+      {
+        limits: { timeout_ms: 10_000, memory_mb: 16, max_request_bytes: 1024 * 1024 },
+        dependencies: { files: { ...DEPENDENCIES, 'filler/data.js': `// ${'x'.repeat(14 * 1024 * 1024)}` } },
+      },
+    );
+    expect(json(await run('greet', { name: 'big' }, big))).toBe('HELLO BIG :)<nested>--!');
+  });
+
   it('an app without dependencies gets a clear error, and the built-ins still work', async () => {
     expect(json(await run('tryRequire', { name: 'moment' }, bare))).toEqual({
       error: "Cannot find module 'moment': the app has no npm dependencies (functions/node_modules)",
