@@ -170,13 +170,16 @@ describe('gateway validation and authentication (real HTTP)', () => {
       expect(transport.lastJob.runAsSystem).toBe(false);
     });
 
-    it('script authentication answers 501 until it is implemented', async () => {
-      await expectRejected(
-        call('/scripted'),
-        501,
-        'InternalServerError',
-        'script authentication (run_as_user_id_script_source) is not supported yet',
-      );
+    it('script authentication needs no credentials: the worker runs the script and decides the user', async () => {
+      expect((await call('/scripted')).status).toBe(200);
+      expect(transport.lastJob.user).toEqual({
+        id: '',
+        type: 'normal',
+        data: {},
+        custom_data: {},
+        identities: [],
+      });
+      expect(transport.lastJob.runAsSystem).toBe(false);
     });
   });
 

@@ -56,6 +56,7 @@ export const InvocationResultWireSchema = z.object({
         'MemoryLimitExceeded',
         'ResponseTooLarge',
         'FunctionNotFound',
+        'InvalidSession',
         'InternalServerError',
         'ServiceUnavailable',
         'NoMatchingRule',

@@ -88,6 +88,8 @@ export interface InvocationFailure {
     | 'MemoryLimitExceeded'
     | 'ResponseTooLarge'
     | 'FunctionNotFound'
+    /** A `run_as_user_id_script_source` gave no user (401, reference §3.1, §3.4). */
+    | 'InvalidSession'
     | 'InternalServerError'
     | 'ServiceUnavailable'
     | 'NoMatchingRule'

@@ -1,6 +1,6 @@
 import type { AppLimits } from './limits';
 import type { EndpointSpec } from './app-spec';
-import type { DataApiSpec } from './atlas-config';
+import type { DataApiSpec, DependencyBundle } from './atlas-config';
 
 /**
  * What a gateway needs to route and admit requests for one app at one version (DESIGN (1)).
@@ -56,10 +56,30 @@ export interface FunctionBundle {
   version: number;
   created_at: string;
   limits: AppLimits;
-  /** `can_evaluate`: the function's own condition, checked when an endpoint calls it (reference §1.5). */
-  functions: Record<string, { source: string; private: boolean; can_evaluate?: Record<string, unknown> }>;
+  functions: Record<string, BundledFunction>;
   values: Record<string, unknown>;
   environment: { tag: string; values: Record<string, unknown> };
   /** Names `context.services.get(name)` resolves to the app's own data (default `mongodb-atlas`). */
   services: string[];
+  /**
+   * Files of `functions/node_modules` a guest `require` may load (reference §1.5). The sandbox host
+   * keeps them and answers the guest file by file; they are never evaluated at boot.
+   */
+  dependencies?: Pick<DependencyBundle, 'files'>;
+}
+
+/**
+ * One function as the worker runs it. The run-mode fields hold the EFFECTIVE mode only (reference
+ * §3.1: `run_as_system` overrides the others): they decide who the function runs as when another
+ * function calls it with `context.functions.execute`, and the script runs before an endpoint call.
+ */
+export interface BundledFunction {
+  source: string;
+  private: boolean;
+  run_as_system?: boolean;
+  run_as_user_id?: string;
+  /** `exports = function (request) {…}` returning a user id or `{ runAsSystem: true }`. */
+  run_as_user_id_script_source?: string;
+  /** `can_evaluate`: the function's own condition, checked when an endpoint calls it (reference §1.5). */
+  can_evaluate?: Record<string, unknown>;
 }

@@ -18,6 +18,16 @@ const systemPrincipal = (): Principal => ({
   runAsSystem: true,
 });
 
+/**
+ * Script run mode (reference §3.1): who the request runs as is decided by the worker, which runs the
+ * function's `run_as_user_id_script_source` with the request first and replaces this placeholder
+ * (empty id) with the user it names, or answers 401 `InvalidSession`. No credentials are required.
+ */
+const scriptPrincipal = (): Principal => ({
+  user: { id: '', type: 'normal', data: {}, custom_data: {}, identities: [] },
+  runAsSystem: false,
+});
+
 const single = (value: string | string[] | undefined): string | undefined =>
   Array.isArray(value) ? value[0] : value;
 
@@ -40,7 +50,7 @@ export function authenticate(
       runAsSystem: false,
     };
   }
-  if (fn.has_user_script) throw GatewayErrors.scriptAuthUnsupported();
+  if (fn.has_user_script) return scriptPrincipal();
 
   const authorization = headers.authorization;
   if (authorization !== undefined && /^bearer\s/i.test(authorization)) throw GatewayErrors.invalidSession();

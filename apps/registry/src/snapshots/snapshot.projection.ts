@@ -2,9 +2,11 @@ import {
   DEFAULT_POOL,
   resolveLimits,
   type AppRecord,
+  type BundledFunction,
   type DataApiFacts,
   type DataApiSpec,
   type Deployment,
+  type FunctionSpec,
   type FunctionBundle,
   type RouteSnapshot,
 } from '@portico/contracts';
@@ -80,6 +82,7 @@ export function projectBundle(app: Pick<AppRecord, 'id' | 'name'>, deployment: D
     functions[name] = {
       source: fn.source,
       private: fn.private,
+      ...effectiveRunMode(fn),
       ...(fn.can_evaluate ? { can_evaluate: structuredClone(fn.can_evaluate) } : {}),
     };
   return {
@@ -92,5 +95,15 @@ export function projectBundle(app: Pick<AppRecord, 'id' | 'name'>, deployment: D
     values,
     environment: structuredClone(spec.environment),
     services: [...BUNDLE_SERVICES],
+    ...(spec.dependencies ? { dependencies: { files: spec.dependencies.files } } : {}),
   };
+}
+
+/** The one run mode that applies (reference §3.1): system overrides a user id, which excludes a script. */
+function effectiveRunMode(fn: FunctionSpec): Omit<BundledFunction, 'source' | 'private'> {
+  if (fn.run_as_system) return { run_as_system: true };
+  if (fn.run_as_user_id) return { run_as_user_id: fn.run_as_user_id };
+  if (fn.run_as_user_id_script_source)
+    return { run_as_user_id_script_source: fn.run_as_user_id_script_source };
+  return {};
 }

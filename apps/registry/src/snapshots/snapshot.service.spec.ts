@@ -81,11 +81,18 @@ describe('SnapshotService', () => {
       services: ['mongodb-atlas'],
     });
     expect(bundle?.values).toEqual({ plain: { nested: [1, 2] }, fromSecret: 'v-s3cret' });
+    // The effective run mode travels with each function (reference §3.1), for the worker's script
+    // mode and for callees of context.functions.execute.
     expect(bundle?.functions).toEqual({
-      hook: { source: 'exports = () => "hook"', private: false },
-      asUser: { source: 'exports = () => 1', private: false },
-      scripted: { source: 'exports = () => 2', private: true },
+      hook: { source: 'exports = () => "hook"', private: false, run_as_system: true },
+      asUser: { source: 'exports = () => 1', private: false, run_as_user_id: 'u1' },
+      scripted: {
+        source: 'exports = () => 2',
+        private: true,
+        run_as_user_id_script_source: 'exports = () => "u2"',
+      },
     });
+    expect(bundle?.dependencies).toBeUndefined();
     expect(JSON.stringify(bundle)).not.toMatch(/do-not-leak|q-s3cret/);
   });
 

@@ -45,7 +45,9 @@ const REFRESH_RETRY_MS = 1000;
 const READY_PING_TIMEOUT_MS = 1000;
 
 const bundleSize = (bundle: FunctionBundle): number =>
-  Object.values(bundle.functions).reduce((sum, fn) => sum + fn.source.length * 2, 1024);
+  Object.values(bundle.functions).reduce((sum, fn) => sum + fn.source.length * 2, 1024) +
+  // npm dependencies (up to 15 MB of text) weigh on the cache like sources do.
+  Object.values(bundle.dependencies?.files ?? {}).reduce((sum, text) => sum + text.length * 2, 0);
 
 /** Nest's ClientRedis logs every failed reconnect attempt as an error; here one line per outage is enough. */
 class QuietClientRedis extends ClientRedis {

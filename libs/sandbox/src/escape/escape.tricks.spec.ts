@@ -241,35 +241,79 @@ describe.each(SANDBOX_ENGINES)('escape suite [%s]: tricks', (engine) => {
     30_000,
   );
 
-  it('cannot import() or require anything, nor reach process.binding', async () => {
-    const r = await attempt(`async function attempt() {
+  it('cannot import() anything, require a host module, nor reach process.binding', async () => {
+    const r = await runAttempt(
+      suite.pool,
+      suite.canary,
+      'tricks-abcde',
+      `async function attempt() {
       const outcomes = {};
       for (const spec of ["fs", "node:fs", "child_process", "data:text/javascript,export default globalThis"]) {
         try { const m = await import(spec); __chain("import:" + spec, m); outcomes[spec] = "loaded"; }
         catch (e) { outcomes[spec] = "refused"; }
       }
+      // The guest's require (issue #5) serves only the bundle's node_modules and the pure built-ins.
+      for (const spec of ["fs", "node:fs", "child_process", "module", "vm", "process", "worker_threads", "inspector"]) {
+        try { const m = require(spec); __chain("require:" + spec, m); outcomes["require:" + spec] = "loaded"; }
+        catch (e) { outcomes["require:" + spec] = e.message.startsWith('module "') ? "refused" : e.message; }
+      }
+      for (const spec of ["/etc/passwd", "/proc/self/environ", "../../../etc/passwd", "./../../../../proc/self/environ",
+        "buffer/../../../../../../etc/passwd", "util/../../../package.json", "\0fs", __canaryFile]) {
+        try { require(spec); outcomes[spec] = "loaded"; } catch (e) { outcomes[spec] = e.message; }
+        // The same request from inside a dependency: relative paths resolve from node_modules/sneaky.
+        try { require("sneaky")(spec); outcomes["sneaky:" + spec] = "loaded"; } catch (e) { outcomes["sneaky:" + spec] = e.message; }
+      }
+      outcomes.sneakyLegit = typeof require("sneaky")("./index");
+      for (const name of ["util", "buffer", "events", "assert", "url", "crypto"]) __chain("builtin:" + name, require(name));
+      __probe("require", require);
+      __chain("require", require);
       __try("moduleRequire", () => ({ require: module.require }));
       __chain("module", module);
       return __report({
-        outcomes, require: typeof require, process: typeof process, globalObj: typeof global,
+        outcomes, require: typeof require, globalRequire: typeof globalThis.require, process: typeof process, globalObj: typeof global,
         binding: (() => { try { return typeof process.binding; } catch (e) { return "threw"; } })(),
         moduleRequire: typeof module.require,
       });
-    }`);
+    }`,
+      { bundle: { dependencies: { files: { 'sneaky/index.js': 'module.exports = (p) => require(p);' } } } },
+    );
     expectContained(r, suite.canary);
     expect(reportOf(r)).toMatchObject({
       outcomes: {
+        sneakyLegit: 'function',
         fs: 'refused',
         'node:fs': 'refused',
         child_process: 'refused',
         'data:text/javascript,export default globalThis': 'refused',
+        'require:fs': 'refused',
+        'require:node:fs': 'refused',
+        'require:child_process': 'refused',
+        'require:module': 'refused',
+        'require:vm': 'refused',
+        'require:process': 'refused',
+        'require:worker_threads': 'refused',
+        'require:inspector': 'refused',
+        '/etc/passwd': "Cannot find module '/etc/passwd'",
+        '/proc/self/environ': "Cannot find module '/proc/self/environ'",
+        '../../../etc/passwd': "Cannot find module '../../../etc/passwd'",
+        './../../../../proc/self/environ': "Cannot find module './../../../../proc/self/environ'",
+        'buffer/../../../../../../etc/passwd': expect.stringMatching(/^Cannot find module/),
+        'util/../../../package.json': expect.stringMatching(/^Cannot find module/),
+        '\0fs': expect.stringMatching(/^Cannot find module/),
       },
-      require: 'undefined',
+      require: 'function',
+      globalRequire: 'undefined',
       process: 'undefined',
       globalObj: 'undefined',
       binding: 'threw',
       moduleRequire: 'undefined',
     });
+    const outcomes = (reportOf(r) as unknown as { outcomes: Record<string, string> }).outcomes;
+    expect(Object.values(outcomes)).not.toContain('loaded');
+    const fromDependency = Object.entries(outcomes).filter(([k]) => k.startsWith('sneaky:'));
+    expect(fromDependency).toHaveLength(8);
+    for (const [, outcome] of fromDependency) expect(outcome).toMatch(/^Cannot find module '/);
+    expect(outcomes[suite.canary.file]).toBe(`Cannot find module '${suite.canary.file}'`);
     await expectStillServing(suite.pool);
   }, 30_000);
 
@@ -279,7 +323,8 @@ describe.each(SANDBOX_ENGINES)('escape suite [%s]: tricks', (engine) => {
       const names = Object.getOwnPropertyNames(g);
       const symbols = Object.getOwnPropertySymbols(g).map(String);
       for (const name of names) { let v; try { v = g[name]; } catch (e) { continue; } __probe("global." + name, v); }
-      for (const name of ["BSON", "EJSON", "TextEncoder", "TextDecoder", "atob", "btoa", "WebAssembly"]) __chain("global." + name, g[name]);
+      for (const name of ["BSON", "EJSON", "TextEncoder", "TextDecoder", "atob", "btoa", "WebAssembly", "Buffer", "utils"]) __chain("global." + name, g[name]);
+      for (const name of ["crypto", "jwt"]) __chain("utils." + name, g.utils[name]);
       let proto = Object.getPrototypeOf(g), protoNames = [];
       while (proto && proto !== Object.prototype) { protoNames.push(...Object.getOwnPropertyNames(proto)); proto = Object.getPrototypeOf(proto); }
       return __report({ names, symbols, protoNames });
@@ -289,11 +334,13 @@ describe.each(SANDBOX_ENGINES)('escape suite [%s]: tricks', (engine) => {
     const standard = new Set(runInNewContext('Object.getOwnPropertyNames(globalThis)') as string[]);
     expect(seen.names.filter((n) => !standard.has(n)).sort()).toEqual([
       'BSON',
+      'Buffer',
       'EJSON',
       'TextDecoder',
       'TextEncoder',
       'atob',
       'btoa',
+      'utils',
     ]);
     expect(seen.symbols.filter((s) => s !== 'Symbol(Symbol.toStringTag)')).toEqual([]);
     expect(seen.protoNames.filter((n) => n !== 'constructor' && n !== '__proto__')).toEqual([]);

@@ -16,6 +16,16 @@ export const GUEST_LIMITS = {
   maxLogBytes: 1024 * 1024,
   /** Host calls (data, `context.http`) awaiting an answer at once per invocation (Atlas: 1000). */
   maxPendingCalls: 1000,
+  /**
+   * Largest input of one synchronous host call (`utils.crypto`, `require('crypto')`): a hash, HMAC or
+   * cipher input, in bytes (a request body may be 18 MB). The host blocks while it computes, which
+   * the invocation's wall time bounds like any guest work.
+   */
+  maxSyncDataBytes: 32 * 1024 * 1024,
+  /** Largest key, secret or PEM text a synchronous host call takes. */
+  maxSyncKeyBytes: 64 * 1024,
+  /** Most bytes one `require('crypto').randomBytes` call returns. */
+  maxRandomBytes: 64 * 1024,
 } as const;
 
 export type GuestLimits = typeof GUEST_LIMITS;

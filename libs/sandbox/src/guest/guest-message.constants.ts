@@ -15,6 +15,10 @@
  * - `Done`: id = invocation id, text = result head JSON (see `GuestResultHead`), data = body
  *   (a string, encoded UTF-8 by the host, or bytes).
  * - `HostCall`: id = invocation id, aux = call id (per invocation), text = op, data = EJSON args.
+ * - `SyncCall`: id = invocation id (0 outside one), text = op, data = JSON args. Answered by the
+ *   sandbox host process itself, synchronously: the bridge RETURNS `"1" + result JSON` or
+ *   `"0" + error message` (every engine hands the bridge's return value back to the guest). For what
+ *   App Services offers synchronously: `utils.crypto`, `utils.jwt`, `require` (host/sync-calls.ts).
  */
 export const GuestMessage = {
   Invoke: 1,
@@ -23,6 +27,7 @@ export const GuestMessage = {
   Collect: 4,
   Done: 11,
   HostCall: 12,
+  SyncCall: 13,
 } as const;
 export type GuestMessages = typeof GuestMessage;
 
@@ -70,7 +75,7 @@ export type GuestBridgeFn = (
   aux: number,
   text: string,
   data?: string | Uint8Array,
-) => void;
+) => string | undefined;
 /** Guest side of the bridge, as the engine calls it. */
 export type GuestDispatchFn = (
   kind: number,

@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { NODE_HASHES } from './guest-crypto.constants';
 import { GUEST_LIMITS, LOG_TRUNCATED_LINE } from './guest-limits.constants';
 import { guestRuntime } from './guest.runtime';
 import { createJsonRenderer } from './json-render.runtime';
+import { createModuleLoader } from './module-loader.runtime';
 import { installTextCodecs } from './text-codec.runtime';
+import { createGuestUtils } from './utils.runtime';
 
 /** bson's browser build; its package `exports` hide the path, so go through the main entry's folder. */
 const BSON_BUNDLE = join(dirname(require.resolve('bson')), 'bson.bundle.js');
@@ -22,7 +25,7 @@ export function guestScript(): string {
     cached = [
       `;(${installTextCodecs.toString()})(globalThis);`,
       bson,
-      `;(function (installTextCodecs, createJsonRenderer, guestRuntime) {
+      `;(function (installTextCodecs, createJsonRenderer, guestRuntime, createGuestUtils, createModuleLoader) {
   'use strict';
   const codec = installTextCodecs(globalThis);
   const lib = {
@@ -30,9 +33,12 @@ export function guestScript(): string {
     renderJson: createJsonRenderer(codec.bytesToBase64),
     limits: ${JSON.stringify(GUEST_LIMITS)},
     truncated: ${JSON.stringify(LOG_TRUNCATED_LINE)},
+    createGuestUtils,
+    createModuleLoader,
+    hashes: ${JSON.stringify(NODE_HASHES)},
   };
   return function boot(bridge, bundleJson, messages) { return guestRuntime(bridge, bundleJson, lib, messages); };
-})(${installTextCodecs.toString()}, ${createJsonRenderer.toString()}, ${guestRuntime.toString()})`,
+})(${installTextCodecs.toString()}, ${createJsonRenderer.toString()}, ${guestRuntime.toString()}, ${createGuestUtils.toString()}, ${createModuleLoader.toString()})`,
     ].join('\n');
   }
   return cached;

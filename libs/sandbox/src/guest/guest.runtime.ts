@@ -1,6 +1,8 @@
 import type { GuestLimits } from './guest-limits.constants';
 import type { GuestBridgeFn, GuestDispatchFn, GuestMessages } from './guest-message.constants';
+import type { createModuleLoader } from './module-loader.runtime';
 import type { GuestTextCodec } from './text-codec.runtime';
+import type { createGuestUtils } from './utils.runtime';
 
 /** Helpers built in the isolate before the runtime (see guest-script.ts). */
 export interface GuestLib {
@@ -10,6 +12,12 @@ export interface GuestLib {
   limits: GuestLimits;
   /** The line that replaces console output past the caps. */
   truncated: string;
+  /** `utils` (utils.runtime.ts). */
+  createGuestUtils: typeof createGuestUtils;
+  /** `require` and `Buffer` (module-loader.runtime.ts). */
+  createModuleLoader: typeof createModuleLoader;
+  /** Digests `require('crypto')` offers. */
+  hashes: readonly string[];
 }
 
 /**
@@ -52,7 +60,16 @@ export function guestRuntime(
     appId: string;
     appName: string;
     created_at: string;
-    functions: Record<string, { source: string; private: boolean }>;
+    functions: Record<
+      string,
+      {
+        source: string;
+        private: boolean;
+        run_as_system?: boolean;
+        run_as_user_id?: string;
+        run_as_user_id_script_source?: string;
+      }
+    >;
     values: Dict;
     environment: { tag: string; values: Dict };
     services: string[];
@@ -75,7 +92,9 @@ export function guestRuntime(
     stringify(value: unknown, options?: { relaxed?: boolean }): string;
     parse(text: string, options?: { relaxed?: boolean }): unknown;
   }
-  type Wrapper = (context: unknown, console: unknown) => unknown;
+  type Wrapper = (context: unknown, console: unknown, require: unknown) => unknown;
+  /** Who a function runs as (reference §3.1). */
+  type Principal = { user: Dict; system: boolean };
   type Compiled = { wrapper: Wrapper } | { error: unknown };
   type Settle = { resolve: (value: unknown) => void; reject: (reason: unknown) => void };
 
@@ -128,6 +147,49 @@ export function guestRuntime(
     new Binary(codec.base64ToBytes(String(base64)), subType);
   Binary.fromHex = (hex: string, subType?: number) => Binary.createFromHexString(String(hex), subType);
 
+  /** A synchronous call answered by the sandbox host (`GuestMessage.SyncCall`); throws its error. */
+  function syncCall(op: string, args: unknown[]): unknown {
+    const reply = bridge(M.SyncCall, 0, 0, op, jsonStringify(args));
+    if (typeof reply !== 'string' || reply.length === 0)
+      throw new Error(`${op}: the sandbox host did not answer`);
+    if (reply[0] === '1') return jsonParse(reply.slice(1));
+    throw new Error(reply.slice(1));
+  }
+  /** Bytes for a sync call: strings go as text (UTF-8), binary values as base64. */
+  function syncBytes(value: unknown, what: string): string | { b64: string } {
+    if (typeof value === 'string') return value;
+    if (value !== null && typeof value === 'object' && (value as Dict)._bsontype === 'Binary')
+      return { b64: codec.bytesToBase64(binaryBytes(value as BinaryLike)) };
+    if (value instanceof Uint8Array) return { b64: codec.bytesToBase64(value) };
+    if (ArrayBuffer.isView(value))
+      return { b64: codec.bytesToBase64(new Uint8Array(value.buffer, value.byteOffset, value.byteLength)) };
+    if (value instanceof ArrayBuffer) return { b64: codec.bytesToBase64(new Uint8Array(value)) };
+    throw new TypeError(`${what} must be a string or a BSON.Binary`);
+  }
+  const utils = lib.createGuestUtils({
+    call: syncCall,
+    toBytes: syncBytes,
+    binaryFromBase64: (base64) => new Binary(codec.base64ToBytes(base64)),
+    ejsonParse: (text, options) => ejsonParse(text, options),
+    jsonParse,
+    jsonStringify: (value) => jsonStringify(value),
+  });
+  Object.defineProperty(g, 'utils', { value: utils, writable: true, configurable: true, enumerable: false });
+  const modules = lib.createModuleLoader({
+    call: syncCall,
+    evaluate: (source) => indirectEval(source),
+    jsonParse,
+    bytesToBase64: (bytes) => codec.bytesToBase64(bytes),
+    hashes: lib.hashes,
+  });
+  modules.installBufferGlobal(g);
+  const SYSTEM_USER = '{"id":"system","type":"system","data":{},"custom_data":{},"identities":[]}';
+  const systemPrincipal = (): Principal => ({ user: jsonParse(SYSTEM_USER) as Dict, system: true });
+  const userPrincipal = (id: string): Principal => ({
+    user: { id, type: 'normal', data: {}, custom_data: {}, identities: [] },
+    system: false,
+  });
+
   const bundle = jsonParse(bundleJson) as Bundle;
   const maxResponse = bundle.limits?.max_response_bytes;
   const MAX_RESPONSE_BYTES = typeof maxResponse === 'number' ? maxResponse : Infinity;
@@ -157,19 +219,24 @@ export function guestRuntime(
     },
   });
 
-  /** Compiles a function's source once per context; a syntax error is remembered and rethrown. */
-  function compile(name: string): Wrapper {
-    let entry = compiled.get(name);
+  /**
+   * Compiles a function's source (or, with `script`, its `run_as_user_id_script_source`) once per
+   * context; a syntax error is remembered and rethrown.
+   */
+  function compile(name: string, script = false): Wrapper {
+    const key = script ? `\0run_as/${name}` : name;
+    let entry = compiled.get(key);
     if (entry === undefined) {
       if (!hasOwn(bundle.functions, name)) throw new Error(`function not found: '${name}'`);
-      const source = bundle.functions[name].source;
+      const fn = bundle.functions[name];
+      const source = script ? (fn.run_as_user_id_script_source ?? '') : fn.source;
       // One line of prelude, so the tenant's line numbers stay right in stack traces.
       const wrapped =
-        '(function (context, console) { var exports, module = { exports: undefined }; ' +
+        '(function (context, console, require) { var exports, module = { exports: undefined }; ' +
         source +
         '\n;return exports !== undefined ? exports : module.exports; })\n//# sourceURL=functions/' +
-        name +
-        '.js';
+        name.replace(/[^\w@./+-]/g, '_') +
+        (script ? '.run_as_user_id_script.js' : '.js');
       try {
         entry = { wrapper: indirectEval(wrapped) as Wrapper };
       } catch (e) {
@@ -177,7 +244,7 @@ export function guestRuntime(
         const error = new SyntaxError(`${message} in function '${name}'`);
         entry = { error };
       }
-      compiled.set(name, entry);
+      compiled.set(key, entry);
     }
     if ('error' in entry) throw entry.error;
     return entry.wrapper;
@@ -296,6 +363,8 @@ export function guestRuntime(
     readonly context: GuestContext;
     #detailJson: string;
     #detail: JobDetail | undefined = undefined;
+    /** Set when a run-as script decided who the invocation runs as (reference §3.1). */
+    decided: Principal | undefined = undefined;
     constructor(
       readonly id: number,
       readonly job: JobCore,
@@ -318,6 +387,14 @@ export function guestRuntime(
 
     get detail(): JobDetail {
       return (this.#detail ??= jsonParse(this.#detailJson) as JobDetail);
+    }
+
+    get user(): Dict {
+      return this.decided !== undefined ? this.decided.user : this.detail.user;
+    }
+
+    get system(): boolean {
+      return this.decided !== undefined ? this.decided.system : Boolean(this.job.sys);
     }
 
     log(level: string, args: unknown[]): void {
@@ -354,9 +431,16 @@ export function guestRuntime(
       });
     }
 
-    /** The exported function `name`, instantiated with this invocation's context and console. */
-    load(name: string): (...args: unknown[]) => unknown {
-      const exported = compile(name)(this.context, this.console);
+    /**
+     * The exported function `name` (or its run-as script), instantiated with this invocation's
+     * console and `context` (or another context, for a callee with a run mode of its own).
+     */
+    load(
+      name: string,
+      context: GuestContext = this.context,
+      script = false,
+    ): (...args: unknown[]) => unknown {
+      const exported = compile(name, script)(context, this.console, modules.require);
       if (typeof exported !== 'function')
         throw new TypeError(`function '${name}' does not export a function`);
       return exported as (...args: unknown[]) => unknown;
@@ -572,17 +656,19 @@ export function guestRuntime(
     #functions: Dict | undefined = undefined;
     #services: Dict | undefined = undefined;
     #http: Dict | undefined = undefined;
+    #as: Principal | undefined;
     readonly runningAsSystem: () => boolean;
-    constructor(inv: Invocation) {
+    /** `as`: the principal of a callee with its own run mode; otherwise the invocation's. */
+    constructor(inv: Invocation, as?: Principal) {
       this.#inv = inv;
-      const system = Boolean(inv.job.sys);
-      this.runningAsSystem = () => system;
+      this.#as = as;
+      this.runningAsSystem = () => (as !== undefined ? as.system : inv.system);
     }
     get values() {
       return values;
     }
     get user(): Dict {
-      return this.#inv.detail.user;
+      return this.#as !== undefined ? this.#as.user : this.#inv.user;
     }
     get environment(): unknown {
       return (this.#environment ??= jsonParse(environmentJson) as unknown);
@@ -612,10 +698,24 @@ export function guestRuntime(
       }
       return this.#request;
     }
+    /**
+     * `context.functions.execute`: a callee set to run as system or as a fixed user runs so (its run
+     * mode is its own, reference §3.1); any other callee runs as its caller, with the caller's context.
+     */
     get functions() {
       const inv = this.#inv;
       return (this.#functions ??= Object.freeze({
-        execute: (name: unknown, ...args: unknown[]) => inv.load(String(name))(...args),
+        execute: (name: unknown, ...args: unknown[]) => {
+          const callee = String(name);
+          const spec = hasOwn(bundle.functions, callee) ? bundle.functions[callee] : undefined;
+          const as =
+            spec?.run_as_system === true
+              ? systemPrincipal()
+              : typeof spec?.run_as_user_id === 'string'
+                ? userPrincipal(spec.run_as_user_id)
+                : undefined;
+          return inv.load(callee, as === undefined ? this : new GuestContext(inv, as))(...args);
+        },
       }));
     }
     get http() {
@@ -713,11 +813,64 @@ export function guestRuntime(
       fail(inv, 'FunctionNotFound', `function not found: '${job.f}'`);
       return;
     }
+    const body = job.b === null ? undefined : new Binary(bytes ?? new Uint8Array(0));
+    const request = { headers: job.h, query: job.q, body };
+    if (typeof bundle.functions[job.f].run_as_user_id_script_source === 'string') {
+      decideUser(inv, request);
+      return;
+    }
+    run(inv, request);
+  }
+
+  /**
+   * Script run mode (reference §3.1): the function's `run_as_user_id_script_source` gets the request
+   * first, in the same invocation, running as system (it is the app's own code deciding who the
+   * caller is). A non-empty string is the user id, `{ runAsSystem: true }` means system; anything
+   * else, or a throw, answers 401 `InvalidSession` (the Atlas answer to credentials that match no
+   * user, §3.4) and the reason goes to the invocation log.
+   */
+  function decideUser(inv: Invocation, request: Dict): void {
+    const refuse = (reason: string) => {
+      inv.log('error', [`run_as_user_id_script_source: ${reason}`]);
+      fail(inv, 'InvalidSession', 'invalid session: error finding user for endpoint');
+    };
+    const decide = (outcome: unknown) => {
+      if (inv.done) return;
+      let principal: Principal | undefined;
+      try {
+        if (typeof outcome === 'string' && outcome !== '') principal = userPrincipal(outcome);
+        else if (outcome !== null && typeof outcome === 'object' && (outcome as Dict).runAsSystem === true)
+          principal = systemPrincipal();
+      } catch (e) {
+        refuse(describeError(e));
+        return;
+      }
+      if (principal === undefined) {
+        refuse('returned neither a user id nor { runAsSystem: true }');
+        return;
+      }
+      inv.decided = principal;
+      run(inv, request);
+    };
+    let outcome: unknown;
+    try {
+      outcome = inv.load(inv.job.f, new GuestContext(inv, systemPrincipal()), true)(request);
+      if (!isThenable(outcome)) {
+        decide(outcome);
+        return;
+      }
+    } catch (e) {
+      refuse(describeError(e));
+      return;
+    }
+    Promise.resolve(outcome).then(decide, (e: unknown) => refuse(describeError(e)));
+  }
+
+  /** Calls the function and turns its outcome into the result (reference §2.4). */
+  function run(inv: Invocation, request: Dict): void {
     let value: unknown;
     try {
-      const fn = inv.load(job.f);
-      const body = job.b === null ? undefined : new Binary(bytes ?? new Uint8Array(0));
-      value = fn({ headers: job.h, query: job.q, body }, inv.response);
+      value = inv.load(inv.job.f)(request, inv.response);
     } catch (e) {
       fail(inv, 'FunctionExecutionError', describeError(e));
       return;

@@ -2,6 +2,7 @@ import { GuestMessage } from '../guest/guest-message.constants';
 import { EngineFault, type EngineEnvironment, type SandboxEngine } from '../engine/sandbox-engine.port';
 import type { Frame } from '../protocol/frame.codec';
 import { FrameType } from '../protocol/frame.constants';
+import { SyncCalls } from './sync-calls';
 
 /** Sends one frame to the pool. */
 export type SendFrame = (
@@ -53,11 +54,22 @@ export class SandboxHost {
   private load(version: number, bundleJson: string): void {
     this.unload(version);
     try {
-      const { limits } = JSON.parse(bundleJson) as { limits: { memory_mb: number } };
+      const bundle = JSON.parse(bundleJson) as {
+        limits: { memory_mb: number };
+        dependencies?: { files: Record<string, string> };
+      };
+      // npm dependencies stay here, answered file by file: the guest parses only what it requires.
+      const files = bundle.dependencies?.files;
+      const syncCalls = new SyncCalls(files);
+      if (bundle.dependencies !== undefined)
+        bundleJson = JSON.stringify({ ...bundle, dependencies: undefined });
       const environment = this.engine.createEnvironment({
-        memoryMb: limits.memory_mb,
+        memoryMb: bundle.limits.memory_mb,
         bundleJson,
-        bridge: (kind, id, aux, text, data) => this.fromGuest(kind, id, aux, text, data),
+        bridge: (kind, id, aux, text, data) =>
+          kind === GuestMessage.SyncCall
+            ? syncCalls.answer(text, data)
+            : this.fromGuest(kind, id, aux, text, data),
       });
       this.environments.set(version, environment);
     } catch (error) {
@@ -125,12 +137,19 @@ export class SandboxHost {
     this.send(FrameType.Done, id, 0, JSON.stringify({ e: { code, message }, l: [] }));
   }
 
-  private fromGuest(kind: number, id: number, aux: number, text: string, data?: string | Uint8Array): void {
+  private fromGuest(
+    kind: number,
+    id: number,
+    aux: number,
+    text: string,
+    data?: string | Uint8Array,
+  ): undefined {
     if (kind === GuestMessage.Done) {
       this.running.delete(id);
       this.send(FrameType.Done, id, 0, text, data);
     } else if (kind === GuestMessage.HostCall) {
       this.send(FrameType.HostCall, id, aux, text, data);
     }
+    return undefined;
   }
 }

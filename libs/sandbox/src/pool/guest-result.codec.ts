@@ -6,6 +6,7 @@ const GUEST_CODES = new Set<InvocationFailure['code']>([
   'FunctionExecutionError',
   'FunctionNotFound',
   'InternalServerError',
+  'InvalidSession',
   'ResponseTooLarge',
 ]);
 
@@ -43,6 +44,8 @@ export function decodeGuestResult(head: string, body: Buffer): DecodedGuestResul
     ) {
       const error: InvocationFailure = { code: code as InvocationFailure['code'], message };
       if (code === 'InternalServerError') error.status = 500;
+      // A run-as script that named no user: the Atlas answer to credentials that match no user (§3.4).
+      if (code === 'InvalidSession') error.status = 401;
       return { error, logs };
     }
     return { error: InvocationFailures.internal('sandbox returned a malformed result'), logs };

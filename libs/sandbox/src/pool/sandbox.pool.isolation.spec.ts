@@ -14,6 +14,7 @@ const PROBE = `exports = function (request, response) {
     viaFunctions: attempt(() => context.functions.execute.constructor("return process")()),
     globalFromFunction: attempt(() => Function("return globalThis")().process),
     require: typeof require,
+    globalRequire: typeof Function("return globalThis")().require,
     globals: Object.getOwnPropertyNames(Function("return globalThis")()),
   };
 };`;
@@ -41,17 +42,22 @@ describe('SandboxPool: what guest code can reach', () => {
       viaRequest: 'threw ReferenceError',
       viaFunctions: 'threw ReferenceError',
       globalFromFunction: 'undefined',
-      require: 'undefined',
+      // The guest's own CommonJS require (a function parameter, never a global): see sandbox.pool.require.spec.ts.
+      require: 'function',
+      globalRequire: 'undefined',
     });
-    // Everything beyond plain ECMAScript is what the runtime means to give: BSON, EJSON and the text codecs.
+    // Everything beyond plain ECMAScript is what the runtime means to give: BSON, EJSON, the text
+    // codecs, utils and the guest-realm Buffer.
     const standard = new Set(runInNewContext('Object.getOwnPropertyNames(globalThis)') as string[]);
     expect(seen.globals.filter((name) => !standard.has(name)).sort()).toEqual([
       'BSON',
+      'Buffer',
       'EJSON',
       'TextDecoder',
       'TextEncoder',
       'atob',
       'btoa',
+      'utils',
     ]);
   }, 30_000);
 

@@ -47,12 +47,15 @@ export function plantCanary(): Canary {
 /**
  * Guest code prepended to every attempt. `__probe(label, value)` inspects whatever an attempt
  * obtained: a host `process`, `require`, `module` or `Buffer` (directly or as properties of a foreign
- * global) is recorded in `__found` and looted, so a real escape puts the canary into the result.
+ * global; the guest's own `Buffer` global excepted) is recorded in `__found` and looted, so a real escape puts the canary into the result.
  * `__chain(label, obj)` walks an object's prototype chain and tries the constructor-chain escapes
  * on every level and on its own function-valued properties. `__report()` is what attempts return.
  */
 export const ESCAPE_KIT = String.raw`
 const __found = [];
+// The guest global's own Buffer (the browser build of the buffer module, evaluated in the isolate,
+// docs/functions.md) is not a find: any other Buffer is.
+const __guestBuffer = globalThis.Buffer;
 let __canaryFile = '';
 function __loot(label, proc, req) {
   __found.push(label);
@@ -70,7 +73,7 @@ function __probe(label, v) {
   try { req = v.require; } catch (e) {}
   try { if (!req && typeof v === 'function' && typeof v.resolve === 'function' && v.cache) req = v; } catch (e) {}
   try { mod = v.module; } catch (e) {}
-  try { buf = v.Buffer; } catch (e) {}
+  try { buf = v.Buffer; if (buf === __guestBuffer) buf = undefined; } catch (e) {}
   if (proc || req || mod || buf) __loot(label, proc, req);
 }
 function __try(label, f) {
