@@ -21,6 +21,8 @@ import { FunctionsService } from './functions/functions.service';
 import { HealthController } from './health/health.controller';
 import { LogsController } from './logs/logs.controller';
 import { LogsService } from './logs/logs.service';
+import { DeploymentMetrics } from './metrics/deployment-metrics.service';
+import { RegistryMetricsController } from './metrics/registry-metrics.controller';
 import { ADMIN_TOKEN, STRUCTURED_LOGGER } from './registry.constants';
 import { RegistryRpcController } from './rpc/registry-rpc.controller';
 import { SecretsController } from './secrets/secrets.controller';
@@ -56,6 +58,7 @@ export { connectRegistryRpc } from './rpc/connect-registry-rpc';
     LogsController,
     DeploymentsController,
     RegistryRpcController,
+    RegistryMetricsController,
   ],
   providers: [
     {
@@ -72,6 +75,7 @@ export { connectRegistryRpc } from './rpc/connect-registry-rpc';
     { provide: APP_GUARD, useClass: AdminAuthGuard },
     { provide: APP_FILTER, useClass: PorticoExceptionFilter },
     DeploymentEvents,
+    DeploymentMetrics,
     DeploymentService,
     SnapshotService,
     InProcessRegistryClient,
