@@ -2,12 +2,13 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { PORTICO_CONFIG, type PorticoConfig } from '@portico/config';
 import { REGISTRY_CLIENT } from '@portico/contracts';
-import { PORTICO_LOGGER, type Logger } from '@portico/logging';
+import { HttpLoggingModule, PORTICO_LOGGER, type Logger } from '@portico/logging';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { AppsController } from './apps/apps.controller';
 import { AppsService } from './apps/apps.service';
 import { AdminAuthGuard } from './auth/admin-auth.guard';
+import { adminUrlAppId } from './common/admin-url-app-id';
 import { resolveAdminToken } from './auth/admin-token';
 import { PorticoExceptionFilter } from './common/portico-exception.filter';
 import { ZodValidationPipe } from './common/zod-validation.pipe';
@@ -47,6 +48,8 @@ export { connectRegistryRpc } from './rpc/connect-registry-rpc';
  * in its own Nest application (see `createRegistryApp`), not next to the data plane.
  */
 @Module({
+  // One access line per admin request with requestId and appId, credentials redacted.
+  imports: [HttpLoggingModule.forRoot({ appIdOf: adminUrlAppId })],
   controllers: [
     HealthController,
     AppsController,
