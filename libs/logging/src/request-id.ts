@@ -14,3 +14,14 @@ const SANE_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 export function requestIdOf(incoming: string | string[] | undefined): string {
   return typeof incoming === 'string' && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
 }
+
+/**
+ * Fastify options that make its request id (`request.id`, which middie also gives the raw request,
+ * so pino-http logs it) the correlation id above. Spread into the `FastifyAdapter` options of an app
+ * using `HttpLoggingModule`.
+ */
+export const FASTIFY_REQUEST_ID_OPTIONS = {
+  requestIdHeader: false,
+  genReqId: (request: { headers: Record<string, string | string[] | undefined> }): string =>
+    requestIdOf(request.headers[REQUEST_ID_HEADER]),
+} as const;

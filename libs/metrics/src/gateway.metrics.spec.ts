@@ -23,8 +23,12 @@ describe('GatewayMetrics', () => {
     const text = await registry.metrics();
     const get2xx = 'app="shop-abcde",method="GET",status_class="2xx"';
     expect(sample(text, `portico_gateway_requests_total{${get2xx}}`)).toBe(2);
-    expect(sample(text, 'portico_gateway_requests_total{app="shop-abcde",method="GET",status_class="4xx"}')).toBe(1);
-    expect(sample(text, 'portico_gateway_requests_total{app="shop-abcde",method="POST",status_class="5xx"}')).toBe(1);
+    expect(
+      sample(text, 'portico_gateway_requests_total{app="shop-abcde",method="GET",status_class="4xx"}'),
+    ).toBe(1);
+    expect(
+      sample(text, 'portico_gateway_requests_total{app="shop-abcde",method="POST",status_class="5xx"}'),
+    ).toBe(1);
     expect(sample(text, `portico_gateway_request_duration_seconds_count{${get2xx}}`)).toBe(2);
     expect(sample(text, `portico_gateway_request_duration_seconds_bucket{le="0.0005",${get2xx}}`)).toBe(1);
     expect(sample(text, `portico_gateway_request_duration_seconds_bucket{le="0.0025",${get2xx}}`)).toBe(2);
@@ -36,9 +40,15 @@ describe('GatewayMetrics', () => {
     metrics.record(undefined, 'PROPFIND', 404, 0.001);
     metrics.record('a-abcde', 'GET', 99, 0.001); // outside 100–599 ⇒ 5xx
     const text = await registry.metrics();
-    expect(sample(text, 'portico_gateway_requests_total{app="unknown",method="GET",status_class="4xx"}')).toBe(50);
-    expect(sample(text, 'portico_gateway_requests_total{app="unknown",method="other",status_class="4xx"}')).toBe(1);
-    expect(sample(text, 'portico_gateway_requests_total{app="a-abcde",method="GET",status_class="5xx"}')).toBe(1);
+    expect(
+      sample(text, 'portico_gateway_requests_total{app="unknown",method="GET",status_class="4xx"}'),
+    ).toBe(50);
+    expect(
+      sample(text, 'portico_gateway_requests_total{app="unknown",method="other",status_class="4xx"}'),
+    ).toBe(1);
+    expect(
+      sample(text, 'portico_gateway_requests_total{app="a-abcde",method="GET",status_class="5xx"}'),
+    ).toBe(1);
     const seriesLines = text.split('\n').filter((l) => l.startsWith('portico_gateway_requests_total{'));
     expect(seriesLines).toHaveLength(3);
   });
@@ -51,7 +61,9 @@ describe('GatewayMetrics', () => {
     metrics.forgetApp('never-abcde');
     const text = await registry.metrics();
     expect(text).not.toContain('gone-abcde');
-    expect(sample(text, 'portico_gateway_requests_total{app="kept-abcde",method="GET",status_class="2xx"}')).toBe(1);
+    expect(
+      sample(text, 'portico_gateway_requests_total{app="kept-abcde",method="GET",status_class="2xx"}'),
+    ).toBe(1);
   });
 
   it('is one recorder per registry (prom-client refuses a metric registered twice)', () => {

@@ -2,7 +2,9 @@ import { Counter, Histogram, type Registry } from 'prom-client';
 import { METHODS, methodIndex, STATUS_CLASSES, statusClassIndex } from './metric-labels';
 import { processMetricsRegistry, recorderFor } from './metrics-registry';
 
-export const ADMIN_DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+export const ADMIN_DURATION_BUCKETS = [
+  0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+];
 
 const recorders = new WeakMap<Registry, RegistryMetrics>();
 

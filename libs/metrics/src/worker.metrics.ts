@@ -13,9 +13,13 @@ export interface SandboxPoolView {
 export type QueueDepthSource = () => Promise<Record<string, number>>;
 
 /** From 1 ms (a warm call) to the longest function timeout. */
-export const JOB_DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+export const JOB_DURATION_BUCKETS = [
+  0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
+];
 /** Queue waits are short when workers keep up; the long buckets show when they do not. */
-export const JOB_WAIT_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+export const JOB_WAIT_BUCKETS = [
+  0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
+];
 
 const recorders = new WeakMap<Registry, WorkerMetrics>();
 
