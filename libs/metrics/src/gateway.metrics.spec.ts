@@ -30,8 +30,8 @@ describe('GatewayMetrics', () => {
       sample(text, 'portico_gateway_requests_total{app="shop-abcde",method="POST",status_class="5xx"}'),
     ).toBe(1);
     expect(sample(text, `portico_gateway_request_duration_seconds_count{${get2xx}}`)).toBe(2);
-    expect(sample(text, `portico_gateway_request_duration_seconds_bucket{le="0.0005",${get2xx}}`)).toBe(1);
-    expect(sample(text, `portico_gateway_request_duration_seconds_bucket{le="0.0025",${get2xx}}`)).toBe(2);
+    expect(sample(text, `portico_gateway_request_duration_seconds_bucket{${get2xx},le="0.0005"}`)).toBe(1);
+    expect(sample(text, `portico_gateway_request_duration_seconds_bucket{${get2xx},le="0.0025"}`)).toBe(2);
     expect(sample(text, `portico_gateway_request_duration_seconds_sum{${get2xx}}`)).toBeCloseTo(0.0024, 6);
   });
 

@@ -27,7 +27,7 @@ describe('WorkerMetrics', () => {
     const text = await registry.metrics();
     expect(sample(text, 'portico_worker_job_run_seconds_count{outcome="ok"}')).toBe(2);
     expect(sample(text, 'portico_worker_job_run_seconds_count{outcome="error"}')).toBe(1);
-    expect(sample(text, 'portico_worker_job_run_seconds_bucket{le="0.005",outcome="ok"}')).toBe(1);
+    expect(sample(text, 'portico_worker_job_run_seconds_bucket{outcome="ok",le="0.005"}')).toBe(1);
     expect(sample(text, 'portico_sandbox_starts_total{start="cold"}')).toBe(1);
     expect(sample(text, 'portico_sandbox_starts_total{start="warm"}')).toBe(2);
     expect(sample(text, 'portico_worker_job_wait_seconds_count')).toBe(2);

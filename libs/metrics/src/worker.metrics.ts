@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { CellCounter, CellHistogram, type CounterCell, type HistogramCell } from './cell-metrics';
 import { processMetricsRegistry, recorderFor } from './metrics-registry';
 
 /** Why the sandbox pool killed a host process: the wall-time limit, or the heap limit (a fatal error). */
@@ -30,14 +31,13 @@ const recorders = new WeakMap<Registry, WorkerMetrics>();
  * Pool size and queue depth are read when Prometheus scrapes (`collect`), not kept up to date.
  */
 export class WorkerMetrics {
-  private readonly runSeconds: Histogram<'outcome'>;
-  private readonly waitSeconds: Histogram;
-  private readonly starts: Counter<'start'>;
   private readonly limitKills: Counter<'reason'>;
-  private readonly ok: { observe(seconds: number): void };
-  private readonly failed: { observe(seconds: number): void };
-  private readonly cold: { inc(): void };
-  private readonly warm: { inc(): void };
+  // Per-invocation series are cells (see cell-metrics.ts): recording costs a few additions.
+  private readonly ok: HistogramCell;
+  private readonly failed: HistogramCell;
+  private readonly wait: HistogramCell;
+  private readonly cold: CounterCell;
+  private readonly warm: CounterCell;
   private pool: SandboxPoolView | undefined;
   private queueDepth: QueueDepthSource | undefined;
 
@@ -47,29 +47,29 @@ export class WorkerMetrics {
 
   private constructor(registry: Registry) {
     const registers = [registry];
-    this.runSeconds = new Histogram({
+    const runSeconds = new CellHistogram({
       name: 'portico_worker_job_run_seconds',
       help: 'Time an invocation took in the worker (bundle lookup and sandbox run), by outcome',
       labelNames: ['outcome'],
       buckets: JOB_DURATION_BUCKETS,
       registers,
     });
-    this.ok = this.runSeconds.labels('ok');
-    this.failed = this.runSeconds.labels('error');
-    this.waitSeconds = new Histogram({
+    this.ok = runSeconds.cell('ok');
+    this.failed = runSeconds.cell('error');
+    this.wait = new CellHistogram({
       name: 'portico_worker_job_wait_seconds',
       help: 'Time a job spent in the queue, from enqueue to a worker taking it (cluster mode)',
       buckets: JOB_WAIT_BUCKETS,
       registers,
-    });
-    this.starts = new Counter({
+    }).cell();
+    const starts = new CellCounter({
       name: 'portico_sandbox_starts_total',
       help: 'Invocations handed to the sandbox, by whether the app version had to be loaded first (cold) or not (warm)',
       labelNames: ['start'],
       registers,
     });
-    this.cold = this.starts.labels('cold');
-    this.warm = this.starts.labels('warm');
+    this.cold = starts.cell('cold');
+    this.warm = starts.cell('warm');
     this.limitKills = new Counter({
       name: 'portico_sandbox_limit_kills_total',
       help: 'Sandbox host processes killed because an invocation overran a limit, by limit',
@@ -143,7 +143,7 @@ export class WorkerMetrics {
 
   /** A worker took a job `seconds` after it was enqueued. */
   jobWaited(seconds: number): void {
-    this.waitSeconds.observe(Math.max(0, seconds));
+    this.wait.observe(Math.max(0, seconds));
   }
 
   /** The pool killed a host process for overrunning a limit. */
