@@ -57,9 +57,13 @@ describe('observability (standalone, real process)', () => {
       gateway.value('portico_gateway_requests_total', hello),
     );
     expect(admin.value('portico_deployments_total')).toBeGreaterThanOrEqual(4);
-    expect(admin.value('portico_admin_requests_total', { method: 'PUT', status_class: '2xx' })).toBeGreaterThanOrEqual(3);
+    expect(
+      admin.value('portico_admin_requests_total', { method: 'PUT', status_class: '2xx' }),
+    ).toBeGreaterThanOrEqual(3);
     expect(admin.value('portico_worker_job_run_seconds_count', { outcome: 'ok' })).toBeGreaterThanOrEqual(6);
-    expect(admin.value('portico_worker_job_run_seconds_count', { outcome: 'error' })).toBeGreaterThanOrEqual(2);
+    expect(admin.value('portico_worker_job_run_seconds_count', { outcome: 'error' })).toBeGreaterThanOrEqual(
+      2,
+    );
     expect(admin.value('portico_sandbox_starts_total', { start: 'cold' })).toBeGreaterThanOrEqual(1);
     expect(admin.value('portico_sandbox_starts_total', { start: 'warm' })).toBeGreaterThanOrEqual(1);
     expect(admin.value('portico_sandbox_processes')).toBeGreaterThanOrEqual(1);
@@ -96,9 +100,19 @@ describe('observability (standalone, real process)', () => {
         .find((l) => l.requestId === requestId && l.msg === 'request completed');
       if (line === undefined) await new Promise((r) => setTimeout(r, 50));
     }
-    expect(line).toMatchObject({ appId, service: 'registry', level: 'info', res: { statusCode: put.status } });
+    expect(line).toMatchObject({
+      appId,
+      service: 'registry',
+      level: 'info',
+      res: { statusCode: put.status },
+    });
     expect(line?.req.headers.authorization).toBe('[redacted]');
-    for (const secret of [platform.token, ADMIN_SECRET_VALUE, 'data-plane-api-key-0123456789', 'data-plane-jwt-0123'])
+    for (const secret of [
+      platform.token,
+      ADMIN_SECRET_VALUE,
+      'data-plane-api-key-0123456789',
+      'data-plane-jwt-0123',
+    ])
       expect(platform.logs).not.toContain(secret);
   });
 });
