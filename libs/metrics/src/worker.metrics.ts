@@ -79,14 +79,16 @@ export class WorkerMetrics {
     // Both reasons exist from the start, so a rate() over them works before the first kill.
     this.limitKills.labels('time').inc(0);
     this.limitKills.labels('memory').inc(0);
-    const metrics = this;
+    // `collect` runs with the gauge as `this`; these read the sources set later by `watch*`.
+    const pool = () => this.pool;
+    const queueDepth = () => this.queueDepth;
     new Gauge({
       name: 'portico_sandbox_processes',
       help: 'Sandbox host processes by state: busy (running invocations), idle (holding an app), spare (no app yet)',
       labelNames: ['state'],
       registers,
       collect() {
-        const hosts = metrics.pool?.hosts() ?? [];
+        const hosts = pool()?.hosts() ?? [];
         let busy = 0;
         let idle = 0;
         let spare = 0;
@@ -106,7 +108,7 @@ export class WorkerMetrics {
       labelNames: ['state'],
       registers,
       async collect() {
-        const source = metrics.queueDepth;
+        const source = queueDepth();
         if (source === undefined) return;
         let counts: Record<string, number>;
         try {
