@@ -115,4 +115,23 @@ describe('observability (standalone, real process)', () => {
     ])
       expect(platform.logs).not.toContain(secret);
   });
+
+  it("drops a deleted app's series, so they stay bounded by the apps that exist", async () => {
+    const gone = await platform.createApp('short-lived');
+    await platform.putFunction(gone, 'hello', { run_as_system: true, source: 'exports = () => 1' });
+    await platform.putEndpoints(gone, [endpoint('/hello', 'hello')]);
+    expect((await platform.call(gone, '/hello')).status).toBe(200);
+    expect((await scrape(platform.gatewayUrl)).value('portico_gateway_requests_total', { app: gone })).toBe(
+      1,
+    );
+    expect((await platform.admin('DELETE', `/apps/${gone}`)).status).toBe(204);
+    const until = Date.now() + 5000;
+    let text = (await scrape(platform.gatewayUrl)).text;
+    while (text.includes(gone) && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 50));
+      text = (await scrape(platform.gatewayUrl)).text;
+    }
+    expect(text).not.toContain(gone);
+    expect(text).toContain(`app="${appId}"`);
+  });
 });

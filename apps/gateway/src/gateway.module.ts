@@ -10,6 +10,7 @@ import { GatewayMetrics, MetricsModule } from '@portico/metrics';
 import { CatchAllRoute } from './catch-all-route.service';
 import { EndpointPipeline } from './endpoint-pipeline.service';
 import { ATLAS_CODECS } from './gateway.constants';
+import { DeletedAppMetrics } from './metrics/deleted-app-metrics.service';
 import { sendAtlasError, type ErrorReply } from './reply/error-body';
 import { newRequestId, REQUEST_ID_HEADER } from './request/request-id';
 import { RouterCache } from './routing/router-cache.service';
@@ -54,6 +55,7 @@ export class GatewayModule {
         options.admission ?? inProcessAdmission,
         { provide: ATLAS_CODECS, useFactory: createAtlasCodecRegistry },
         { provide: GatewayMetrics, useFactory: () => GatewayMetrics.on() },
+        DeletedAppMetrics,
         RouterCache,
         EndpointPipeline,
         CatchAllRoute,
