@@ -64,4 +64,11 @@ describe('observability (cluster mode, separate processes, real Redis)', () => {
     expect(registry.value('portico_admin_requests_total', { method: 'POST', status_class: '2xx' })).toBe(1);
     expect(registry.text).not.toContain('portico_gateway_requests_total');
   });
+
+  it('still drains and exits 0 on SIGTERM after scrapes opened the queue-depth reader', async () => {
+    const worker = platform.workers[0];
+    await scrape(worker.urls.worker);
+    expect(await worker.stop()).toBe(0);
+    expect(worker.output).not.toMatch(/"level":"(error|fatal)"/);
+  });
 });
