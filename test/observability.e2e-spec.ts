@@ -134,4 +134,24 @@ describe('observability (standalone, real process)', () => {
     expect(text).not.toContain(gone);
     expect(text).toContain(`app="${appId}"`);
   });
+
+  it('counts a sandbox process killed for overrunning its time limit', async () => {
+    const spinner = await platform.createApp('spinner');
+    const limits = { timeout_ms: 300, memory_mb: 64, max_request_bytes: 1024 };
+    expect((await platform.admin('PATCH', `/apps/${spinner}`, { limits })).status).toBe(200);
+    await platform.putFunction(spinner, 'spin', {
+      run_as_system: true,
+      source: 'exports = () => { while (true) {} }',
+    });
+    await platform.putEndpoints(spinner, [endpoint('/spin', 'spin')]);
+    const kills = async () =>
+      (await scrape(platform.adminUrl)).value('portico_sandbox_limit_kills_total', { reason: 'time' });
+    const before = await kills();
+    const res = await platform.call(spinner, '/spin');
+    expect(res.json?.error_code).toBe('ExecutionTimeLimitExceeded');
+    expect(await kills()).toBe(before + 1);
+    expect(
+      (await scrape(platform.adminUrl)).value('portico_worker_job_run_seconds_count', { outcome: 'error' }),
+    ).toBeGreaterThanOrEqual(3);
+  });
 });
