@@ -4,6 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { INVOCATION_TRANSPORT, REGISTRY_CLIENT, type RegistryClient } from '@portico/contracts';
 import { ConfigModule, type PorticoConfig } from '@portico/config';
 import { LoggingModule, PinoNestLogger, type Logger } from '@portico/logging';
+import { initProcessMetrics } from '@portico/metrics';
 import { StoreModule, openStore, type Store } from '@portico/store';
 import { GatewayModule, createGatewayApp } from '../../gateway/src/gateway.module';
 import { RegistryModule, createRegistryApp, resolveAdminToken } from '../../registry/src/registry.module';
@@ -50,6 +51,8 @@ const urlOf = (app: NestFastifyApplication, host: string): string => {
 export async function startStandalone(baseConfig: PorticoConfig, logger: Logger): Promise<RunningPlatform> {
   const { token, generated } = resolveAdminToken(baseConfig);
   const config: PorticoConfig = { ...baseConfig, adminToken: token };
+  // One registry for the three services of this process, served on both ports' `/metrics`.
+  initProcessMetrics('standalone');
   const store = await openStore(config);
   const contexts: INestApplicationContext[] = [];
   try {

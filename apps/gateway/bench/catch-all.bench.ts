@@ -17,7 +17,9 @@ import { HttpAdapterHost } from '@nestjs/core';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import pino from 'pino';
 import { ConfigModule, loadConfig } from '@portico/config';
+import { InProcessAdmissionController } from '@portico/cluster';
 import {
+  ADMISSION_CONTROLLER,
   INVOCATION_TRANSPORT,
   REGISTRY_CLIENT,
   type InvocationJob,
@@ -25,6 +27,7 @@ import {
 } from '@portico/contracts';
 import { createAtlasCodecRegistry } from '@portico/formats';
 import { LoggingModule } from '@portico/logging';
+import { GatewayMetrics } from '@portico/metrics';
 import { EndpointPipeline } from '../src/endpoint-pipeline.service';
 import { ATLAS_CODECS } from '../src/gateway.constants';
 import { createGatewayApp, GatewayModule } from '../src/gateway.module';
@@ -92,6 +95,8 @@ class RawBodyParsing implements OnModuleInit {
   providers: [
     registryProvider,
     transportProvider,
+    { provide: ADMISSION_CONTROLLER, useFactory: () => new InProcessAdmissionController() },
+    { provide: GatewayMetrics, useFactory: () => GatewayMetrics.on() },
     { provide: ATLAS_CODECS, useFactory: createAtlasCodecRegistry },
     RouterCache,
     EndpointPipeline,

@@ -12,6 +12,7 @@ import {
 } from '@portico/contracts';
 import type { AcceptNegotiator, AtlasFormat, CodecRegistry } from '@portico/formats';
 import { PORTICO_LOGGER, type Logger } from '@portico/logging';
+import { GatewayMetrics } from '@portico/metrics';
 import { authenticate } from './auth/credential-authenticator';
 import { DataApiPipeline } from './data-api/data-api-pipeline.service';
 import { assertPayloadSignature, assertQuerySecret } from './auth/payload-validator';
@@ -23,7 +24,7 @@ import { announcesBody, assertDeclaredLengthWithin, readBody } from './request/b
 import { parseEndpointUrl, type EndpointUrl } from './request/endpoint-url';
 import { canonicalHeaders } from './request/header-canonicalizer';
 import { parseQueryString } from './request/query-string';
-import { newRequestId, REQUEST_ID_HEADER } from './request/request-id';
+import { newRequestId, REQUEST_ID_HEADER, requestIdOf } from './request/request-id';
 import type { CompiledApp } from './routing/compiled-app';
 import { RouterCache } from './routing/router-cache.service';
 
@@ -52,25 +53,29 @@ export class EndpointPipeline {
     @Inject(PORTICO_CONFIG) private readonly config: PorticoConfig,
     @Inject(PORTICO_LOGGER) private readonly logger: Logger,
     private readonly dataApi: DataApiPipeline,
+    private readonly metrics: GatewayMetrics,
   ) {
     this.negotiator = codecs.negotiator(['JSON', 'EJSON']);
   }
 
   /** Answers one request; never rejects (every failure becomes an Atlas error body). */
   async handle(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const requestId = newRequestId();
+    const requestId = requestIdOf(request.headers[REQUEST_ID_HEADER]);
     reply.header(REQUEST_ID_HEADER, requestId);
     let appId: string | undefined;
+    let knownApp: string | undefined; // the metrics label: an app that exists, never a client's guess
     try {
       const url = parseEndpointUrl(request.url);
       if (url === undefined) throw GatewayErrors.endpointNotFound(pathOf(request.url));
       appId = url.appId;
       const app = this.cache.peek(appId) ?? (await this.cache.get(appId));
       if (app === null) throw GatewayErrors.appNotFound(appId);
+      knownApp = appId;
       await this.serve(app, url, requestId, request, reply);
     } catch (err) {
       this.fail(reply, err, requestId, appId);
     }
+    this.metrics.record(knownApp, request.method, reply.statusCode, reply.elapsedTime / 1000);
   }
 
   /**
@@ -88,6 +93,8 @@ export class EndpointPipeline {
     } else {
       this.fail(reply, error, requestId, appId);
     }
+    const known = appId !== undefined && this.cache.peek(appId) ? appId : undefined;
+    this.metrics.record(known, request.method, reply.statusCode, reply.elapsedTime / 1000);
   }
 
   private async serve(

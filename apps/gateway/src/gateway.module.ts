@@ -6,10 +6,12 @@ import { ConfigModule, type PorticoConfig } from '@portico/config';
 import { ADMISSION_CONTROLLER, ErrorCode } from '@portico/contracts';
 import { createAtlasCodecRegistry } from '@portico/formats';
 import { PinoNestLogger, PORTICO_LOGGER, type Logger } from '@portico/logging';
+import { GatewayMetrics, MetricsModule } from '@portico/metrics';
 import { CatchAllRoute } from './catch-all-route.service';
 import { DataApiPipeline } from './data-api/data-api-pipeline.service';
 import { EndpointPipeline } from './endpoint-pipeline.service';
 import { ATLAS_CODECS } from './gateway.constants';
+import { DeletedAppMetrics } from './metrics/deleted-app-metrics.service';
 import { sendAtlasError, type ErrorReply } from './reply/error-body';
 import { newRequestId, REQUEST_ID_HEADER } from './request/request-id';
 import { RouterCache } from './routing/router-cache.service';
@@ -43,12 +45,18 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       // `/healthz` and `/readyz`; the composing main registers readiness checks on `ReadinessService`.
-      imports: [HealthModule.forRoot({ headers: () => ({ [REQUEST_ID_HEADER]: newRequestId() }) })],
+      imports: [
+        HealthModule.forRoot({ headers: () => ({ [REQUEST_ID_HEADER]: newRequestId() }) }),
+        // `/metrics`: the process's registry (in standalone mode it holds the worker's and registry's too).
+        MetricsModule,
+      ],
       providers: [
         options.registryClient,
         options.transport,
         options.admission ?? inProcessAdmission,
         { provide: ATLAS_CODECS, useFactory: createAtlasCodecRegistry },
+        { provide: GatewayMetrics, useFactory: () => GatewayMetrics.on() },
+        DeletedAppMetrics,
         RouterCache,
         DataApiPipeline,
         EndpointPipeline,

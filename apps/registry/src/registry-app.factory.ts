@@ -2,7 +2,8 @@ import type { DynamicModule, LoggerService, LogLevel, Type } from '@nestjs/commo
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { PorticoConfig } from '@portico/config';
-import { PinoNestLogger, type Logger } from '@portico/logging';
+import { FASTIFY_REQUEST_ID_OPTIONS, PinoNestLogger, type Logger } from '@portico/logging';
+import { recordAdminRequests } from './metrics/admin-request-metrics';
 import { mountOpenApi } from './openapi/openapi.setup';
 import { ADMIN_BODY_LIMIT_BYTES, STRUCTURED_LOGGER } from './registry.constants';
 
@@ -45,10 +46,11 @@ export async function createRegistryApp(
   config: PorticoConfig,
   options: RegistryAppOptions = {},
 ): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: ADMIN_BODY_LIMIT_BYTES });
+  const adapter = new FastifyAdapter({ bodyLimit: ADMIN_BODY_LIMIT_BYTES, ...FASTIFY_REQUEST_ID_OPTIONS });
   // The admin API speaks JSON only: Fastify's own JSON parser stays; Nest's form parser is not added
   // (`bodyParser: false`) and Fastify's text parser is dropped, so anything else gets 415.
   adapter.getInstance().removeContentTypeParser('text/plain');
+  recordAdminRequests(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, {
     bodyParser: false,
     bufferLogs: true,

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { PORTICO_CONFIG, type PorticoConfig } from '@portico/config';
 import { REGISTRY_CLIENT } from '@portico/contracts';
-import { PORTICO_LOGGER, type Logger } from '@portico/logging';
+import { HttpLoggingModule, PORTICO_LOGGER, type Logger } from '@portico/logging';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { AppsController } from './apps/apps.controller';
@@ -10,6 +10,7 @@ import { AppsService } from './apps/apps.service';
 import { AdminAuthGuard } from './auth/admin-auth.guard';
 import { DataApiController } from './data-api/data-api.controller';
 import { DataApiService } from './data-api/data-api.service';
+import { adminUrlAppId } from './common/admin-url-app-id';
 import { resolveAdminToken } from './auth/admin-token';
 import { PorticoExceptionFilter } from './common/portico-exception.filter';
 import { ZodValidationPipe } from './common/zod-validation.pipe';
@@ -23,6 +24,8 @@ import { FunctionsService } from './functions/functions.service';
 import { HealthController } from './health/health.controller';
 import { LogsController } from './logs/logs.controller';
 import { LogsService } from './logs/logs.service';
+import { DeploymentMetrics } from './metrics/deployment-metrics.service';
+import { RegistryMetricsController } from './metrics/registry-metrics.controller';
 import { ADMIN_TOKEN, STRUCTURED_LOGGER } from './registry.constants';
 import { RegistryRpcController } from './rpc/registry-rpc.controller';
 import { SecretsController } from './secrets/secrets.controller';
@@ -47,6 +50,8 @@ export { connectRegistryRpc } from './rpc/connect-registry-rpc';
  * in its own Nest application (see `createRegistryApp`), not next to the data plane.
  */
 @Module({
+  // One access line per admin request with requestId and appId, credentials redacted.
+  imports: [HttpLoggingModule.forRoot({ appIdOf: adminUrlAppId })],
   controllers: [
     HealthController,
     AppsController,
@@ -59,6 +64,7 @@ export { connectRegistryRpc } from './rpc/connect-registry-rpc';
     DeploymentsController,
     DataApiController,
     RegistryRpcController,
+    RegistryMetricsController,
   ],
   providers: [
     {
@@ -75,6 +81,7 @@ export { connectRegistryRpc } from './rpc/connect-registry-rpc';
     { provide: APP_GUARD, useClass: AdminAuthGuard },
     { provide: APP_FILTER, useClass: PorticoExceptionFilter },
     DeploymentEvents,
+    DeploymentMetrics,
     DeploymentService,
     SnapshotService,
     InProcessRegistryClient,

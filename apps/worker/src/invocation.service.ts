@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { Inject, Injectable } from '@nestjs/common';
 import type {
   AppId,
@@ -9,6 +10,7 @@ import type {
   InvocationResult,
 } from '@portico/contracts';
 import { PORTICO_LOGGER, type Logger } from '@portico/logging';
+import { WorkerMetrics } from '@portico/metrics';
 import {
   SANDBOX_RUNNER,
   createHttpHostCalls,
@@ -50,10 +52,12 @@ export class InvocationService {
     @Inject(STORE) private readonly store: Store,
     private readonly logWriter: InvocationLogWriter,
     @Inject(PORTICO_LOGGER) private readonly logger: Logger,
+    private readonly metrics: WorkerMetrics,
   ) {}
 
   async invoke(job: InvocationJob): Promise<InvocationResult> {
     const startedAt = Date.now();
+    const started = performance.now();
     let result: InvocationResult;
     try {
       result = await this.run(job, startedAt);
@@ -69,6 +73,7 @@ export class InvocationService {
       );
     }
     this.record(job, result, startedAt);
+    this.metrics.invocationFinished(result, (performance.now() - started) / 1000);
     return result;
   }
 
@@ -119,7 +124,9 @@ export class InvocationService {
       return http(call);
     };
     try {
-      return await this.sandbox.run(bundle, job, hostCalls);
+      const result = await this.sandbox.run(bundle, job, hostCalls);
+      this.metrics.sandboxRan(result.cold);
+      return result;
     } finally {
       // Requests the function left running must not outlive it.
       http?.close();

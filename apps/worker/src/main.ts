@@ -11,6 +11,7 @@ import {
   startHealthServer,
 } from '@portico/cluster';
 import { LoggingModule, PinoNestLogger, type Logger } from '@portico/logging';
+import { WorkerMetrics } from '@portico/metrics';
 import { StoreModule } from '@portico/store';
 import { InvocationService } from './invocation.service';
 import { WorkerModule } from './worker.module';
@@ -39,13 +40,16 @@ async function start(config: PorticoConfig, logger: Logger) {
     logger: new PinoNestLogger(logger),
   });
   const invocations = context.get(InvocationService);
+  const metrics = context.get(WorkerMetrics);
   const consumer = new InvocationConsumer({
     redisUrl,
     prefix,
     pool: config.workerPool,
     logger: logger.child({ component: 'queue' }),
     invoke: (job: InvocationJob) => invocations.invoke(job),
+    onJobStarted: (waitMs) => metrics.jobWaited(waitMs / 1000),
   });
+  metrics.watchQueue(() => consumer.jobCounts());
   const readiness = new ReadinessService();
   readiness.register(
     { name: 'queue', check: () => consumer.isHealthy() },
@@ -55,6 +59,7 @@ async function start(config: PorticoConfig, logger: Logger) {
     port: config.http.workerHealthPort,
     host: config.http.host,
     readiness,
+    metrics: true,
   });
   const url = `http://${config.http.host}:${health.port}`;
   logger.info(

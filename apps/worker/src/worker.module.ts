@@ -1,4 +1,5 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { WorkerMetrics } from '@portico/metrics';
 import { BundleCache } from './bundle-cache.service';
 import { InvocationLogWriter } from './invocation-log-writer.service';
 import { InvocationService } from './invocation.service';
@@ -21,13 +22,14 @@ export class WorkerModule {
       module: WorkerModule,
       providers: [
         options.registryClient,
+        { provide: WorkerMetrics, useFactory: () => WorkerMetrics.on() },
         sandboxProvider,
         SandboxLifecycle,
         BundleCache,
         InvocationLogWriter,
         InvocationService,
       ],
-      exports: [InvocationService, InvocationLogWriter],
+      exports: [InvocationService, InvocationLogWriter, WorkerMetrics],
     };
   }
 }

@@ -8,3 +8,6 @@ import { randomUUID } from 'node:crypto';
 export const newRequestId = (): string => randomUUID();
 
 export const REQUEST_ID_HEADER = 'x-request-id';
+
+/** The client's sane `X-Request-Id`, else a new one (shared with the registry's request logging). */
+export { requestIdOf } from '@portico/logging';

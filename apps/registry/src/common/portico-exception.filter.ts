@@ -72,14 +72,19 @@ export class PorticoExceptionFilter implements ExceptionFilter {
   ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const { status, body } = this.toAnswer(exception);
+    // The request's correlation id (Fastify's, made by FASTIFY_REQUEST_ID_OPTIONS, also in X-Request-Id).
+    const request = host.switchToHttp().getRequest<{ id?: unknown } | undefined>();
+    const { status, body } = this.toAnswer(
+      exception,
+      typeof request?.id === 'string' ? request.id : undefined,
+    );
     const reply: unknown = host.switchToHttp().getResponse();
     const adapter = this.adapterHost.httpAdapter;
     if (status === 401) adapter.setHeader(reply, 'WWW-Authenticate', 'Bearer');
     adapter.reply(reply, body, status);
   }
 
-  private toAnswer(exception: unknown): { status: number; body: ErrorBody } {
+  private toAnswer(exception: unknown, id: string | undefined): { status: number; body: ErrorBody } {
     if (exception instanceof PorticoError) {
       const body: ErrorBody = { error: exception.message, error_code: exception.code };
       if (exception.details) body.details = exception.details;
@@ -95,7 +100,7 @@ export class PorticoExceptionFilter implements ExceptionFilter {
         body: { error: exception.message, error_code: codeForStatus(exception.statusCode) },
       };
     }
-    const requestId = randomUUID();
+    const requestId = id ?? randomUUID();
     const message = `unexpected error in the admin API (request_id ${requestId})`;
     if (this.logger) this.logger.error({ err: exception, requestId }, message);
     else this.fallbackLogger.error(message, exception instanceof Error ? exception.stack : String(exception));

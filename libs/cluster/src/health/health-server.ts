@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sendMetrics } from '@portico/metrics';
 import { HEALTHY, type ReadinessBody } from './health.constants';
 import type { ReadinessService } from './readiness.service';
 
@@ -12,12 +13,14 @@ export interface HealthServer {
 
 /**
  * `GET /healthz` and `GET /readyz` on their own small `node:http` server, for processes without an HTTP
- * app (the worker, on `WORKER_HEALTH_PORT`). Answers exactly like `HealthModule`; anything else is 404.
+ * app (the worker, on `WORKER_HEALTH_PORT`). Answers exactly like `HealthModule`; with `metrics: true`
+ * also `GET /metrics` (the process's Prometheus registry); anything else is 404.
  */
 export async function startHealthServer(options: {
   port: number;
   host: string;
   readiness: ReadinessService;
+  metrics?: boolean;
 }): Promise<HealthServer> {
   const server: Server = createServer((request, response) => {
     const path = (request.url ?? '').split('?')[0];
@@ -28,6 +31,7 @@ export async function startHealthServer(options: {
     if (request.method !== 'GET' && request.method !== 'HEAD')
       return send(405, { status: 'method not allowed' });
     if (path === '/healthz') return send(200, HEALTHY);
+    if (path === '/metrics' && options.metrics === true) return sendMetrics(response);
     if (path !== '/readyz') return send(404, { status: 'not found' });
     void options.readiness.report().then(
       ({ ready, failing }) => {

@@ -1,4 +1,4 @@
-import { Worker, type Job } from 'bullmq';
+import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
   clusterNames,
@@ -30,6 +30,8 @@ export interface InvocationConsumerOptions {
    */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
+  /** Called as a job starts, with how long it waited in the queue (ms since it was added); for metrics. */
+  onJobStarted?: (waitMs: number) => void;
 }
 
 /**
@@ -47,11 +49,17 @@ export class InvocationConsumer {
   private readonly connection: Redis;
   private readonly worker: Worker;
   private closing: Promise<void> | undefined;
+  private readonly onJobStarted: (waitMs: number) => void;
+  /** Opened on the first `jobCounts()` (a metrics scrape), on the worker's own connection. */
+  private queue: Queue | undefined;
+  private readonly queueName: string;
 
   constructor(options: InvocationConsumerOptions) {
     this.names = clusterNames(options.prefix);
     this.logger = options.logger;
     this.invoke = options.invoke;
+    this.onJobStarted = options.onJobStarted ?? (() => undefined);
+    this.queueName = this.names.invocationQueue(options.pool);
     this.connection = openConnection(
       options.redisUrl,
       'worker',
@@ -83,10 +91,17 @@ export class InvocationConsumer {
     return this.worker.isRunning() && (await answersPing(this.connection));
   }
 
+  /** Jobs of this pool's queue by state (waiting, active, delayed, …): the queue depth for metrics. */
+  jobCounts(): Promise<Record<string, number>> {
+    this.queue ??= new Queue(this.queueName, { connection: this.connection, prefix: this.names.bullPrefix });
+    return this.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
+  }
+
   /** Stops taking jobs, lets the running ones finish and publish their results, then disconnects. */
   close(): Promise<void> {
     this.closing ??= (async () => {
       await this.worker.close();
+      await this.queue?.close();
       await closeConnection(this.connection);
     })();
     return this.closing;
@@ -94,6 +109,7 @@ export class InvocationConsumer {
 
   private async process(job: Job): Promise<void> {
     const startedAt = Date.now();
+    this.onJobStarted(startedAt - job.timestamp);
     const parsed = InvocationJobWireSchema.safeParse(job.data);
     if (!parsed.success) {
       await this.refuse(job, startedAt);

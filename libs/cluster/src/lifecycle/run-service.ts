@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig, type PorticoConfig } from '@portico/config';
 import { createLogger, type Logger } from '@portico/logging';
+import { initProcessMetrics } from '@portico/metrics';
 
 /** A started service: how to stop it gracefully. */
 export interface RunningService {
@@ -27,6 +28,7 @@ export function runService(
     process.exit(2);
   }
   const logger = createLogger(config.logs.level, { service });
+  initProcessMetrics(service);
   start(config, logger).then(
     (running) => {
       let stopping = false;

@@ -35,11 +35,13 @@ function gate(): { handler: HostCallHandler; release: (value: string) => void } 
 
 describe('SandboxPool: limits, failures and process management', () => {
   // One pool for the whole block: tests kill its hosts on purpose, and it must cope.
+  const limitKills: [string, string | null][] = [];
   const pool = new SandboxPool({
     engine: 'isolated-vm',
     maxProcesses: 3,
     maxProcessesPerApp: 1,
     logger: memoryLogger(),
+    onLimitKill: (reason, appId) => limitKills.push([reason, appId]),
   });
   afterAll(() => pool.close());
 
@@ -73,6 +75,7 @@ describe('SandboxPool: limits, failures and process management', () => {
         message: 'execution time limit exceeded',
       });
       expect(Date.now() - started).toBeGreaterThanOrEqual(790);
+      expect(limitKills.pop()).toEqual(['time', 'loop-abcde']); // what the worker's metrics count
       await until(() => isDead(loopPid));
       expect(pool.hosts().map((h) => h.pid)).not.toContain(loopPid);
       // The app gets a fresh process and works again (given time for that process to start).
@@ -115,6 +118,7 @@ describe('SandboxPool: limits, failures and process management', () => {
     const pending = pool.run(bomb, jobOf('bomb-abcde', 'bomb'), noHostCalls);
     expect((await hello('other-abcde')).response?.status).toBe(200);
     expect((await pending).error).toEqual({ code: 'MemoryLimitExceeded', message: 'memory limit exceeded' });
+    expect(limitKills.pop()).toEqual(['memory', 'bomb-abcde']);
     await until(() => isDead(pid));
     expect((await pool.run(bomb, jobOf('bomb-abcde', 'hello'), noHostCalls)).response?.status).toBe(200);
   }, 30_000);

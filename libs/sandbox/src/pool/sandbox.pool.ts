@@ -72,6 +72,7 @@ export class SandboxPool implements SandboxRunner {
   private respawnTimer: NodeJS.Timeout | undefined;
   /** App id → until when it gets no spare (see `OVERRUN_NO_SPARE_MS`). */
   private readonly overran = new Map<string, number>();
+  private readonly onLimitKill: NonNullable<SandboxPoolOptions['onLimitKill']>;
 
   constructor(options: SandboxPoolOptions) {
     if (!(SANDBOX_ENGINES as readonly string[]).includes(options.engine)) {
@@ -95,6 +96,7 @@ export class SandboxPool implements SandboxRunner {
     this.maxPerApp = Math.min(options.maxProcessesPerApp, options.maxProcesses);
     this.logger = options.logger ?? stderrLogger;
     this.keepSpare = options.spare ?? true;
+    this.onLimitKill = options.onLimitKill ?? (() => undefined);
     this.command = hostCommand(
       options.engine,
       options.hostHeapMb ?? DEFAULT_HOST_HEAP_MB,
@@ -265,6 +267,7 @@ export class SandboxPool implements SandboxRunner {
           'sandbox host reported a fatal error',
         );
         if (pending) this.settle(pending, { error: InvocationFailures.memoryLimit(), logs: [] });
+        this.onLimitKill('memory', host.appId);
         this.markOverran(host.appId);
         this.replace(host, 'fatal error in the host');
         return;
@@ -317,6 +320,7 @@ export class SandboxPool implements SandboxRunner {
       return;
     }
     this.settle(pending, { error: InvocationFailures.timeLimit(), logs: [] });
+    this.onLimitKill('time', host.appId);
     // The guest may be stuck in a loop the host cannot interrupt: only a new process is safe.
     this.markOverran(host.appId);
     this.replace(host, 'invocation exceeded its time limit');
