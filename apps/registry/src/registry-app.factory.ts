@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { PorticoConfig } from '@portico/config';
 import { PinoNestLogger, type Logger } from '@portico/logging';
+import { registerImportBodyParser } from './import/import-body.parser';
 import { mountOpenApi } from './openapi/openapi.setup';
 import { ADMIN_BODY_LIMIT_BYTES, STRUCTURED_LOGGER } from './registry.constants';
 
@@ -49,6 +50,8 @@ export async function createRegistryApp(
   // The admin API speaks JSON only: Fastify's own JSON parser stays; Nest's form parser is not added
   // (`bodyParser: false`) and Fastify's text parser is dropped, so anything else gets 415.
   adapter.getInstance().removeContentTypeParser('text/plain');
+  // …except the import route, which takes an archive (tar.gz or zip) as raw bytes.
+  registerImportBodyParser(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, {
     bodyParser: false,
     bufferLogs: true,

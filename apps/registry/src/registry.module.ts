@@ -19,6 +19,8 @@ import { EndpointsService } from './endpoints/endpoints.service';
 import { FunctionsController } from './functions/functions.controller';
 import { FunctionsService } from './functions/functions.service';
 import { HealthController } from './health/health.controller';
+import { ImportController } from './import/import.controller';
+import { ImportService } from './import/import.service';
 import { LogsController } from './logs/logs.controller';
 import { LogsService } from './logs/logs.service';
 import { ADMIN_TOKEN, STRUCTURED_LOGGER } from './registry.constants';
@@ -55,6 +57,7 @@ export { connectRegistryRpc } from './rpc/connect-registry-rpc';
     ApiKeysController,
     LogsController,
     DeploymentsController,
+    ImportController,
     RegistryRpcController,
   ],
   providers: [
@@ -83,6 +86,7 @@ export { connectRegistryRpc } from './rpc/connect-registry-rpc';
     SecretsService,
     ApiKeysService,
     LogsService,
+    ImportService,
   ],
   exports: [REGISTRY_CLIENT, DeploymentEvents, DeploymentService, SnapshotService],
 })

@@ -16,4 +16,4 @@ export {
 } from './atlas/atlas-export.parser';
 export { expandDependencyArchives } from './atlas/dependency-archive';
 export { webhookFunctionName, webhookSecretName } from './atlas/webhooks.parser';
-export { listDirectory, packDirectory } from './archive/directory.packer';
+export { listDirectory, packDirectory, packTree } from './archive/directory.packer';

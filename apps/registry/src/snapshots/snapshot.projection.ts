@@ -7,7 +7,7 @@ import {
   type RouteSnapshot,
 } from '@portico/contracts';
 
-/** The data-source service names a bundle's functions may ask `context.services.get` for. */
+/** The data-source service names a bundle's functions may ask `context.services.get` for, unless the spec names its own. */
 export const BUNDLE_SERVICES = ['mongodb-atlas'];
 
 /**
@@ -69,6 +69,6 @@ export function projectBundle(app: Pick<AppRecord, 'id' | 'name'>, deployment: D
     functions,
     values,
     environment: structuredClone(spec.environment),
-    services: [...BUNDLE_SERVICES],
+    services: [...(spec.services ?? BUNDLE_SERVICES)],
   };
 }

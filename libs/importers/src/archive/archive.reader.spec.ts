@@ -127,7 +127,7 @@ describe('readArchive', () => {
     const sink = pack.entry({ name: 'functions/zeros.js', size: 30 * 1024 * 1024 });
     const mib = Buffer.alloc(1024 * 1024);
     for (let i = 0; i < 30; i++) sink.write(mib);
-    sink.end();
+    sink.end(Buffer.alloc(0));
     pack.finalize();
     await ended;
     const bomb = Buffer.concat(chunks);

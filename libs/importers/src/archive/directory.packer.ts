@@ -22,15 +22,11 @@ export async function listDirectory(dir: string, relative = ''): Promise<string[
   return files;
 }
 
-/**
- * Packs an export directory into a tar.gz in memory (what `portico deploy` uploads). `onFile` is told
- * of each file packed, for progress.
- */
-export async function packDirectory(
-  dir: string,
+/** Packs a file tree into a tar.gz in memory; `onFile` is told of each file packed, for progress. */
+export async function packTree(
+  tree: Iterable<[string, Buffer]>,
   onFile: (path: string, bytes: number) => void = () => undefined,
 ): Promise<Buffer> {
-  const files = await listDirectory(dir);
   const pack = tar.pack();
   const gzip = createGzip();
   const chunks: Buffer[] = [];
@@ -41,8 +37,7 @@ export async function packDirectory(
     pack.on('error', reject);
   });
   pack.pipe(gzip);
-  for (const path of files) {
-    const content = await readFile(join(dir, path));
+  for (const [path, content] of tree) {
     await new Promise<void>((resolve, reject) =>
       pack.entry({ name: path, size: content.length, mode: 0o644, mtime: new Date(0) }, content, (err) =>
         err ? reject(err) : resolve(),
@@ -52,4 +47,20 @@ export async function packDirectory(
   }
   pack.finalize();
   return done;
+}
+
+/**
+ * Packs an export directory into a tar.gz in memory (what `portico deploy` uploads): `.git` and
+ * `node_modules` outside `functions/` are left out, symlinks are not followed.
+ */
+export async function packDirectory(
+  dir: string,
+  onFile: (path: string, bytes: number) => void = () => undefined,
+): Promise<Buffer> {
+  async function* files(): AsyncGenerator<[string, Buffer]> {
+    for (const path of await listDirectory(dir)) yield [path, await readFile(join(dir, path))];
+  }
+  const tree: [string, Buffer][] = [];
+  for await (const entry of files()) tree.push(entry);
+  return packTree(tree, onFile);
 }
