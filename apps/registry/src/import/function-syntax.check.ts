@@ -17,7 +17,7 @@ export function checkFunctionSyntax(source: string, file: string): ImportProblem
     const message = String(syntax.message);
     const stack = typeof syntax.stack === 'string' ? syntax.stack : '';
     const at = new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:(\\d+)`, 'm').exec(
-      err.stack ?? '',
+      stack,
     );
     return at
       ? { file, line: Number(at[1]), message: `SyntaxError: ${message}` }
