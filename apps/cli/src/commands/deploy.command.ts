@@ -51,8 +51,9 @@ export async function deploy(admin: AdminClient, opts: DeployOptions): Promise<n
   if (!existsSync(dir) || !statSync(dir).isDirectory())
     throw new UsageError(`${opts.dir} is not a directory`);
   if (!ROOT_FILES.some((f) => existsSync(join(dir, f))))
-    throw new UsageError(
+    throw new CliError(
       `${opts.dir} is not an App Services export directory: it has no stitch.json, realm_config.json or root_config.json`,
+      EXIT.usage,
     );
   let files = 0;
   let bytes = 0;

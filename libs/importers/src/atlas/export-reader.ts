@@ -1,6 +1,7 @@
 import type { ImportProblem } from '@portico/contracts';
 import type { z } from 'zod';
 import type { FileTree } from '../archive/file-tree';
+import { jsonErrorOffset } from './json-error-offset';
 
 /** The line (1-based) of character `position` in `text`. */
 export function lineAt(text: string, position: number): number {
@@ -56,8 +57,8 @@ export class ExportReader {
       return JSON.parse(text) as unknown;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      const position = /position (\d+)/.exec(message);
-      this.error(path, `invalid JSON: ${message}`, position ? lineAt(text, Number(position[1])) : undefined);
+      const offset = jsonErrorOffset(text);
+      this.error(path, `invalid JSON: ${message}`, offset === undefined ? undefined : lineAt(text, offset));
       return undefined;
     }
   }
