@@ -1,12 +1,10 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { ConfigError, loadCliConfig, loadConfig } from '@portico/config';
-import { createLogger } from '@portico/logging';
 import { AdminApiError, AdminClient, networkReason } from './admin-client';
 import { CliError, EXIT, UsageError } from './cli-errors';
 import { deploy } from './commands/deploy.command';
 import { logs } from './commands/logs.command';
-import { startStandalone } from './standalone';
 
 const USAGE = `portico — self-hosted custom HTTPS endpoints
 
@@ -36,7 +34,10 @@ or token refused.
 
 async function dev(): Promise<void> {
   const config = loadConfig();
+  const { createLogger } = await import('@portico/logging');
   const logger = createLogger(config.logs.level);
+  // Loaded only here: the whole platform is heavy, and every other command should start fast.
+  const { startStandalone } = await import('./standalone');
   const platform = await startStandalone(config, logger);
   const stop = (signal: string) => {
     logger.info({ signal }, 'shutting down');
