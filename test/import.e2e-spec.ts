@@ -127,7 +127,7 @@ describe('Atlas import through the admin API (standalone, real process)', () => 
         ok: true,
         generations: ['realm-20210101'],
         created: {
-          webhooks: ['http/create', 'http/delete', 'http/whoami'],
+          webhooks: ['http/accepted', 'http/create', 'http/delete', 'http/whoami'],
           environment: 'development',
           data_api: false,
         },
@@ -174,6 +174,12 @@ describe('Atlas import through the admin API (standalone, real process)', () => 
         `${platform.gatewayUrl}/api/client/v2.0/app/${appId}/service/hello/incoming_webhook/latest`,
       );
       expect(notAWebhook.status).toBe(404);
+    });
+
+    it('sends a webhook return value only when the function did not use the response object', async () => {
+      const res = await platform.call(appId, '/http/accepted', { method: 'POST' });
+      expect(res.status).toBe(202);
+      expect(res.text).toBe('');
     });
 
     it('serves the SECRET_AS_QUERY_PARAM webhook with its DELETE method once the secret is set', async () => {

@@ -77,7 +77,7 @@ export class AdminClient {
         },
         body: opts.body,
         ...(opts.body instanceof ReadableStream ? { duplex: 'half' } : {}),
-      } as RequestInit);
+      });
     } catch (err) {
       const reason = networkReason(err);
       if (reason === undefined) throw err;

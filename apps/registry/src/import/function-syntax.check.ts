@@ -16,9 +16,7 @@ export function checkFunctionSyntax(source: string, file: string): ImportProblem
     if (syntax?.name !== 'SyntaxError') throw err;
     const message = String(syntax.message);
     const stack = typeof syntax.stack === 'string' ? syntax.stack : '';
-    const at = new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:(\\d+)`, 'm').exec(
-      stack,
-    );
+    const at = new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:(\\d+)`, 'm').exec(stack);
     return at
       ? { file, line: Number(at[1]), message: `SyntaxError: ${message}` }
       : { file, message: `SyntaxError: ${message}` };

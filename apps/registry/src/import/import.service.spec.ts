@@ -64,7 +64,7 @@ describe('ImportService', () => {
     const { imports, app, deployments } = await setup();
     await imports.import(app.id, await packDirectory(join(FIXTURES, 'appservices-20230101')));
     const report = await imports.import(app.id, await packDirectory(join(FIXTURES, 'realm-20210101')));
-    expect(report.created.webhooks).toEqual(['http/create', 'http/delete', 'http/whoami']);
+    expect(report.created.webhooks).toEqual(['http/accepted', 'http/create', 'http/delete', 'http/whoami']);
     expect(report.missing_secrets).toEqual([
       {
         name: 'webhook-http-delete',

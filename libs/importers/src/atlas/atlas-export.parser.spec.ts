@@ -91,7 +91,7 @@ describe('parseAtlasExport', () => {
     expect(parsed.errors).toEqual([]);
     expect(parsed.generations).toEqual(['realm-20210101']);
     expect(parsed.clientAppId).toBe('pushpull-abcde');
-    expect(parsed.webhooks).toEqual(['http/create', 'http/delete', 'http/whoami']);
+    expect(parsed.webhooks).toEqual(['http/accepted', 'http/create', 'http/delete', 'http/whoami']);
     const byRoute = new Map(parsed.spec.endpoints.map((e) => [e.route, e]));
     expect(byRoute.get('/ping')).toMatchObject({ http_method: 'POST', return_type: 'JSON' });
     expect(byRoute.get('/http/create')).toEqual({

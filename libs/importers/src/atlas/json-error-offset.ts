@@ -1,3 +1,10 @@
+/** Unwinds the scanner from the first bad character. */
+class JsonSyntaxAt extends Error {
+  constructor(readonly offset: number) {
+    super(`invalid JSON at ${offset}`);
+  }
+}
+
 /**
  * The offset of the first character that makes `text` invalid JSON, for the import report's line
  * number. V8 names a position for some errors only (not for `[1, 2,]`), so this strict scanner
@@ -9,7 +16,7 @@ export function jsonErrorOffset(text: string): number | undefined {
     while (i < text.length && ' \t\n\r'.includes(text[i])) i++;
   };
   const fail = (): never => {
-    throw i;
+    throw new JsonSyntaxAt(i);
   };
   const literal = (word: string): void => {
     if (text.startsWith(word, i)) i += word.length;
@@ -88,8 +95,8 @@ export function jsonErrorOffset(text: string): number | undefined {
     value();
     ws();
     return i < text.length ? i : undefined;
-  } catch (at) {
-    if (typeof at === 'number') return Math.min(at, text.length);
-    throw at;
+  } catch (err) {
+    if (err instanceof JsonSyntaxAt) return Math.min(err.offset, text.length);
+    throw err;
   }
 }

@@ -58,7 +58,7 @@ export function parseEnvironment(
       reader.error(file, 'must be a JSON object {"values": {…}}');
       continue;
     }
-    values = (raw.values as Record<string, unknown> | undefined) ?? {};
+    values = raw.values ?? {};
   }
   if (tag && !reader.has(active))
     reader.ignored.push({

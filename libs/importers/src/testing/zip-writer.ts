@@ -1,4 +1,4 @@
-import { crc32, deflateRawSync } from 'node:zlib';
+import { constants, crc32, deflateRawSync } from 'node:zlib';
 
 /** One entry of a hand-made zip; `data` is stored deflated unless `raw` gives the compressed bytes. */
 export interface ZipEntrySpec {
@@ -66,7 +66,6 @@ export function writeZip(entries: ZipEntrySpec[]): Buffer {
  */
 export function zipBomb(gib = 1, declaredSize?: number): Buffer {
   const mib = Buffer.alloc(1024 * 1024);
-  const { constants } = require('node:zlib') as typeof import('node:zlib');
   const block = deflateRawSync(mib, { finishFlush: constants.Z_FULL_FLUSH });
   const blocks = 1024 * gib;
   let crc = 0;
