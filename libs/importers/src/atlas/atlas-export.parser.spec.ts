@@ -212,8 +212,8 @@ describe('parseAtlasExport', () => {
     expect(messages).toEqual(
       expect.arrayContaining([
         'functions/config.json: function "ghost" has no source file functions/ghost.js',
-        'http_endpoints/config.json: endpoint GET /x: function "nope" does not exist',
-        'webhook ingest/push: webhook ingest/push: route /ingest/push is also served by endpoint * /ingest/push',
+        'https_endpoints/config.json: endpoint GET /x: function "nope" does not exist',
+        'http_endpoints/ingest/incoming_webhooks/push/config.json: webhook ingest/push: route /ingest/push is also served by endpoint * /ingest/push',
       ]),
     );
   });

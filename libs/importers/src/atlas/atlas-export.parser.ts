@@ -73,7 +73,9 @@ export function parseAtlasExport(tree: FileTree): AtlasExport {
 
   const allFunctions = { ...functions.functions, ...webhooks.functions };
   const allEndpoints = [...endpoints.endpoints, ...webhooks.endpoints];
-  checkReferences(reader, allFunctions, allEndpoints, auth);
+  checkReferences(reader, allFunctions, allEndpoints, auth, (e) =>
+    e.webhook ? webhooks.configFiles[`${e.webhook.service}/${e.webhook.name}`] : endpoints.files.get(e),
+  );
 
   const spec: ImportedSpec = {
     functions: allFunctions,
@@ -105,13 +107,14 @@ function checkReferences(
   functions: ImportedSpec['functions'],
   endpoints: ImportedSpec['endpoints'],
   auth: ReturnType<typeof parseAuth>,
+  fileOf: (endpoint: ImportedSpec['endpoints'][number]) => string | undefined,
 ): void {
   const byRoute = new Map<string, { method: string; what: string }[]>();
   for (const endpoint of endpoints) {
     const what = endpoint.webhook
       ? `webhook ${endpoint.webhook.service}/${endpoint.webhook.name}`
       : `endpoint ${endpoint.http_method} ${endpoint.route}`;
-    const file = endpoint.webhook ? what : 'http_endpoints/config.json';
+    const file = fileOf(endpoint) ?? 'http_endpoints/config.json';
     if (!Object.hasOwn(functions, endpoint.function_name))
       reader.error(file, `${what}: function "${endpoint.function_name}" does not exist`);
     const sameRoute = byRoute.get(endpoint.route) ?? [];

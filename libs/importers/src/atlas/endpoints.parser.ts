@@ -11,7 +11,8 @@ export const ENDPOINT_FOLDERS = ['https_endpoints', 'http_endpoints'] as const;
 
 export interface ParsedEndpoints {
   endpoints: EndpointSpec[];
-  /** `<file>: <METHOD> <route>` per endpoint, for secret references and the report. */
+  /** The file each endpoint came from, for problems found later. */
+  files: Map<EndpointSpec, string>;
   dataApi?: DataApiSpec;
 }
 
@@ -22,7 +23,7 @@ const NEEDS_SECRET = new Set(['SECRET_AS_QUERY_PARAM', 'VERIFY_PAYLOAD']);
  * method in both folders is kept once (the newer folder's) and the other reported as ignored.
  */
 export function parseEndpoints(reader: ExportReader): ParsedEndpoints {
-  const parsed: ParsedEndpoints = { endpoints: [] };
+  const parsed: ParsedEndpoints = { endpoints: [], files: new Map() };
   const seen = new Set<string>();
   for (const folder of ENDPOINT_FOLDERS) {
     const file = `${folder}/config.json`;
@@ -51,6 +52,7 @@ export function parseEndpoints(reader: ExportReader): ParsedEndpoints {
         else reader.referenceSecret(endpoint.secret_name, `${file}: ${key}`);
       }
       parsed.endpoints.push(endpoint);
+      parsed.files.set(endpoint, file);
     });
   }
   for (const folder of ENDPOINT_FOLDERS) {

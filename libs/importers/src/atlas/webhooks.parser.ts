@@ -32,6 +32,8 @@ export interface ParsedWebhooks {
   secrets: Record<string, string>;
   /** `<service>/<name>` of each webhook. */
   names: string[];
+  /** `<service>/<name>` → its `config.json`, for problems found later. */
+  configFiles: Record<string, string>;
 }
 
 /** The function a legacy webhook's `source.js` becomes. */
@@ -60,7 +62,14 @@ function httpMethod(raw: string | undefined): EndpointSpec['http_method'] | unde
  * canonical EJSON, so the endpoint's `return_type` is EJSON.
  */
 export function parseWebhooks(reader: ExportReader): ParsedWebhooks {
-  const parsed: ParsedWebhooks = { endpoints: [], functions: {}, files: {}, secrets: {}, names: [] };
+  const parsed: ParsedWebhooks = {
+    endpoints: [],
+    functions: {},
+    files: {},
+    secrets: {},
+    names: [],
+    configFiles: {},
+  };
   for (const file of [...reader.under('services/'), ...reader.under('http_endpoints/')]) {
     const match = WEBHOOK_PATH.exec(file);
     if (!match) continue;
@@ -130,6 +139,7 @@ export function parseWebhooks(reader: ExportReader): ParsedWebhooks {
     parsed.functions[functionName] = fn;
     parsed.files[functionName] = sourceFile;
     parsed.names.push(`${service}/${name}`);
+    parsed.configFiles[`${service}/${name}`] = file;
   }
   // Realm's `http_endpoints/<svc>/config.json` (`{"name","type":"http"}`) only declares the webhooks' service.
   for (const file of reader.under('http_endpoints/'))
