@@ -299,6 +299,12 @@ describe('Atlas import through the admin API (standalone, real process)', () => 
       expect((await rejected(tar))[0].message).toMatch(/^not an App Services export/);
     });
 
+    it('a corrupt 20 MB tar.gz (above the 16 MB JSON limit, within the 64 MB upload limit)', async () => {
+      const { randomBytes } = await import('node:crypto');
+      const corrupt = Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 0]), randomBytes(20 * 1024 * 1024)]);
+      expect((await rejected(corrupt))[0].message).toMatch(/^not a valid tar.gz archive: /);
+    });
+
     it('an upload over 64 MB is refused with 413 before it is read', async () => {
       // Random-looking bytes do not matter: the limit applies before any parsing.
       const huge = Buffer.alloc(65 * 1024 * 1024, 1);
