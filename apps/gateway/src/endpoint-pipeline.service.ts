@@ -16,12 +16,14 @@ import { GatewayMetrics } from '@portico/metrics';
 import { authenticate } from './auth/credential-authenticator';
 import { DataApiPipeline } from './data-api/data-api-pipeline.service';
 import { assertPayloadSignature, assertQuerySecret } from './auth/payload-validator';
+import { authenticateWebhook } from './auth/webhook-credentials';
 import { ATLAS_CODECS } from './gateway.constants';
 import { GatewayErrors } from './gateway-errors';
 import { sendAtlasError, logLink } from './reply/error-body';
 import { sendInvocationResponse } from './reply/response-writer';
 import { announcesBody, assertDeclaredLengthWithin, readBody } from './request/body-reader';
 import { parseEndpointUrl, type EndpointUrl } from './request/endpoint-url';
+import { parseLegacyWebhookUrl } from './request/legacy-webhook-url';
 import { canonicalHeaders } from './request/header-canonicalizer';
 import { parseQueryString } from './request/query-string';
 import { newRequestId, REQUEST_ID_HEADER, requestIdOf } from './request/request-id';
@@ -65,7 +67,7 @@ export class EndpointPipeline {
     let appId: string | undefined;
     let knownApp: string | undefined; // the metrics label: an app that exists, never a client's guess
     try {
-      const url = parseEndpointUrl(request.url);
+      const url = parseEndpointUrl(request.url) ?? parseLegacyWebhookUrl(request.url);
       if (url === undefined) throw GatewayErrors.endpointNotFound(pathOf(request.url));
       appId = url.appId;
       const app = this.cache.peek(appId) ?? (await this.cache.get(appId));
@@ -113,6 +115,8 @@ export class EndpointPipeline {
     }
     const { spec, fn, returnCodec } = match.target;
     if (fn === undefined) throw GatewayErrors.functionNotFound(spec.function_name);
+    // The legacy webhook URL serves converted webhooks only.
+    if (url.legacyWebhook && spec.webhook === undefined) throw GatewayErrors.endpointNotFound(url.path);
 
     const { limits, secrets } = app.snapshot;
     const headers = request.headers;
@@ -123,10 +127,16 @@ export class EndpointPipeline {
       validation === 'SECRET_AS_QUERY_PARAM',
     );
     if (validation === 'SECRET_AS_QUERY_PARAM') assertQuerySecret(spec, secrets, secret);
-    const principal = authenticate(fn, headers, app.apiKeys);
+    // A legacy webhook may carry its credentials in the body, so it authenticates after reading it.
+    const early = spec.webhook === undefined ? authenticate(fn, headers, app.apiKeys) : undefined;
     const body = announcesBody(headers) ? await readBody(request.raw, limits.max_request_bytes) : null;
+    const principal = early ?? authenticateWebhook(fn, headers, body, app.apiKeys);
     if (validation === 'VERIFY_PAYLOAD') {
-      assertPayloadSignature(spec, secrets, body, single(headers['endpoint-signature']));
+      const signature =
+        spec.webhook === undefined
+          ? single(headers['endpoint-signature'])
+          : (single(headers['x-hook-signature']) ?? single(headers['endpoint-signature']));
+      assertPayloadSignature(spec, secrets, body, signature);
     }
     const codec = this.negotiator.negotiate(single(headers.accept), returnCodec);
 
@@ -149,7 +159,12 @@ export class EndpointPipeline {
           remoteIPAddress: request.ip,
           body,
         },
-        endpoint: { route: spec.route, httpMethod: spec.http_method, respondResult: spec.respond_result },
+        endpoint: {
+          route: spec.route,
+          httpMethod: spec.http_method,
+          respondResult: spec.respond_result,
+          ...(spec.webhook ? { webhook: true } : {}),
+        },
         responseFormat: codec.name,
         user: principal.user,
         runAsSystem: principal.runAsSystem,

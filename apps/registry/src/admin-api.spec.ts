@@ -643,6 +643,7 @@ describe('admin REST API over HTTP', () => {
           'PUT /admin/v1/apps/{appId}/data-api',
           'GET /admin/v1/apps/{appId}/data-api',
           'DELETE /admin/v1/apps/{appId}/data-api',
+          'POST /admin/v1/apps/{appId}/import',
         ].sort(),
       );
       const createApp = doc.paths['/admin/v1/apps'].post;
@@ -652,6 +653,9 @@ describe('admin REST API over HTTP', () => {
       expect(
         doc.paths['/admin/v1/apps/{appId}/endpoints'].put.requestBody.content['application/json'].schema,
       ).toMatchObject({ type: 'array' });
+      expect(Object.keys(doc.paths['/admin/v1/apps/{appId}/import'].post.requestBody.content)).toEqual(
+        expect.arrayContaining(['application/gzip', 'application/zip', 'application/octet-stream']),
+      );
       for (const [path, ops] of Object.entries(
         doc.paths as Record<string, Record<string, { parameters?: { name: string; in: string }[] }>>,
       )) {

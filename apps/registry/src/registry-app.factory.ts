@@ -4,6 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { PorticoConfig } from '@portico/config';
 import { FASTIFY_REQUEST_ID_OPTIONS, PinoNestLogger, type Logger } from '@portico/logging';
 import { recordAdminRequests } from './metrics/admin-request-metrics';
+import { registerImportBodyParser } from './import/import-body.parser';
 import { mountOpenApi } from './openapi/openapi.setup';
 import { ADMIN_BODY_LIMIT_BYTES, STRUCTURED_LOGGER } from './registry.constants';
 
@@ -50,6 +51,8 @@ export async function createRegistryApp(
   // The admin API speaks JSON only: Fastify's own JSON parser stays; Nest's form parser is not added
   // (`bodyParser: false`) and Fastify's text parser is dropped, so anything else gets 415.
   adapter.getInstance().removeContentTypeParser('text/plain');
+  // …except the import route, which takes an archive (tar.gz or zip) as raw bytes.
+  registerImportBodyParser(adapter.getInstance());
   recordAdminRequests(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, {
     bodyParser: false,

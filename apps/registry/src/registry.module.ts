@@ -22,6 +22,8 @@ import { EndpointsService } from './endpoints/endpoints.service';
 import { FunctionsController } from './functions/functions.controller';
 import { FunctionsService } from './functions/functions.service';
 import { HealthController } from './health/health.controller';
+import { ImportController } from './import/import.controller';
+import { ImportService } from './import/import.service';
 import { LogsController } from './logs/logs.controller';
 import { LogsService } from './logs/logs.service';
 import { DeploymentMetrics } from './metrics/deployment-metrics.service';
@@ -63,6 +65,7 @@ export { connectRegistryRpc } from './rpc/connect-registry-rpc';
     LogsController,
     DeploymentsController,
     DataApiController,
+    ImportController,
     RegistryRpcController,
     RegistryMetricsController,
   ],
@@ -94,6 +97,7 @@ export { connectRegistryRpc } from './rpc/connect-registry-rpc';
     ApiKeysService,
     LogsService,
     DataApiService,
+    ImportService,
   ],
   exports: [REGISTRY_CLIENT, DeploymentEvents, DeploymentService, SnapshotService],
 })

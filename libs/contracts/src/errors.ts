@@ -33,6 +33,8 @@ export const ErrorCode = {
   Unauthorized: 'Unauthorized',
   NotFound: 'NotFound',
   Conflict: 'Conflict',
+  /** An export upload that cannot become a deployment; the body carries the import report. */
+  InvalidImport: 'InvalidImport',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -55,6 +55,11 @@ export const InvocationJobSchema = z.object({
     route: z.string(),
     httpMethod: z.string(),
     respondResult: z.boolean(),
+    /**
+     * A converted legacy incoming webhook (reference §1.4, §2.4): with respond_result, the return value
+     * is the body only if the function set neither a status nor a body.
+     */
+    webhook: z.boolean().optional(),
   }),
   /** Negotiated serialization of the return value: `return_type` overridden by `Accept` (reference §2.4). */
   responseFormat: z.enum(['JSON', 'EJSON']),

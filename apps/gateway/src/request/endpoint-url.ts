@@ -5,6 +5,8 @@ export interface EndpointUrl {
   path: string;
   /** The query string without `?`, as received. */
   query: string;
+  /** Reached through a legacy incoming-webhook URL (see `parseLegacyWebhookUrl`). */
+  legacyWebhook?: true;
 }
 
 const APP_PREFIX = '/app/';

@@ -11,7 +11,7 @@ import {
   type RouteSnapshot,
 } from '@portico/contracts';
 
-/** The data-source service names a bundle's functions may ask `context.services.get` for. */
+/** The data-source service names a bundle's functions may ask `context.services.get` for, unless the spec names its own. */
 export const BUNDLE_SERVICES = ['mongodb-atlas'];
 
 /**
@@ -94,7 +94,7 @@ export function projectBundle(app: Pick<AppRecord, 'id' | 'name'>, deployment: D
     functions,
     values,
     environment: structuredClone(spec.environment),
-    services: [...BUNDLE_SERVICES],
+    services: [...(spec.services ?? BUNDLE_SERVICES)],
     ...(spec.dependencies ? { dependencies: { files: spec.dependencies.files } } : {}),
   };
 }

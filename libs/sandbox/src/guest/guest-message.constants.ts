@@ -51,6 +51,8 @@ export interface GuestJobCore {
   fmt: 'JSON' | 'EJSON';
   /** `respond_result`. */
   rr: boolean;
+  /** Set for a legacy webhook: the response object, once used, wins over the return value. */
+  wh?: 1;
   /** `context.runningAsSystem()`. */
   sys: boolean;
   /** Request body length (bytes travel separately), or null: `request.body` is undefined. */

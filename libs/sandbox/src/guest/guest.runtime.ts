@@ -45,6 +45,7 @@ export function guestRuntime(
     f: string;
     fmt: 'JSON' | 'EJSON';
     rr: boolean;
+    wh?: 1;
     sys: boolean;
     b: number | null;
     h: Record<string, string[]>;
@@ -761,7 +762,8 @@ export function guestRuntime(
       const headers = state.headers;
       const json = job.fmt !== 'EJSON';
       const contentType = json ? 'application/json' : 'application/ejson';
-      const respondResult = job.rr;
+      // A legacy webhook sends only what the response object was given, once it was used (§2.4).
+      const respondResult = job.rr && !(job.wh === 1 && (state.status !== undefined || state.bodySet));
       if (state.bodySet) {
         body = state.body;
         if (findHeader(headers, 'Content-Type') === undefined) headers['Content-Type'] = [contentType];

@@ -13,6 +13,7 @@ export function encodeGuestJob(job: InvocationJob): string {
     f: job.functionName,
     fmt: job.responseFormat,
     rr: job.endpoint.respondResult,
+    ...(job.endpoint.webhook ? { wh: 1 as const } : {}),
     sys: job.runAsSystem,
     b: request.body === null ? null : request.body.byteLength,
     h: request.headers,

@@ -1,0 +1,2 @@
+/** An export held in memory: `/`-separated relative paths (no `.`/`..` segments) to file contents. */
+export type FileTree = Map<string, Buffer>;
