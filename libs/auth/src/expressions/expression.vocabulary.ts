@@ -42,8 +42,10 @@ export const isKnownOperator = (key: string): boolean => ALL_OPERATORS.has(key);
 export const isExpansion = (value: unknown): value is string =>
   typeof value === 'string' && value.startsWith('%%');
 
-export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null &&
-  typeof value === 'object' &&
-  !Array.isArray(value) &&
-  (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null);
+// Realm-independent: a JSON object from another realm (structuredClone under jest's vm contexts, a
+// worker's message) has that realm's Object.prototype, whose own prototype is null like ours.
+export const isPlainObject = (value: unknown): value is Record<string, unknown> => {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === null || Object.getPrototypeOf(proto) === null;
+};
