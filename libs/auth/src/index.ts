@@ -2,3 +2,5 @@ export * from './api-key';
 export * from './api-key-matcher';
 export * from './payload-signature';
 export * from './secret-compare';
+export * from './password-hash';
+export * from './app-tokens';

@@ -26,6 +26,14 @@ export const ErrorCode = {
   DomainNotAllowed: 'DomainNotAllowed',
   /** `context.http` failed on the network (DNS, connection, timeout, oversized response). */
   HTTPError: 'HTTPError',
+  // users and the client login/session API (reference §2.5 vocabulary)
+  InvalidPassword: 'InvalidPassword',
+  AuthError: 'AuthError',
+  AuthProviderNotFound: 'AuthProviderNotFound',
+  AccountNameInUse: 'AccountNameInUse',
+  UserAlreadyConfirmed: 'UserAlreadyConfirmed',
+  UserNotFound: 'UserNotFound',
+  UserPending: 'UserPending',
   // control plane
   BadRequest: 'BadRequest',
   Unauthorized: 'Unauthorized',

@@ -9,3 +9,4 @@ export * from './invocation-log';
 export * from './ports';
 export * from './cluster';
 export * from './admission';
+export * from './users';

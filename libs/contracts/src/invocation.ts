@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { INVOCATION_KINDS } from './atlas-config';
+import { ClientAuthJobSchema, UserAuthJobSchema } from './users';
 
 /**
  * The request as the guest sees it (reference §2.2, §2.6 `context.request`). Built once by the gateway;
@@ -61,6 +62,12 @@ export const InvocationJobSchema = z.object({
   runAsSystem: z.boolean(),
   /** The worker pool of the app (a registry setting); cluster mode queues the job there. */
   pool: z.string().optional(),
+  /** Application auth for the worker to complete (Bearer user or credential headers); absent otherwise. */
+  userAuth: UserAuthJobSchema.optional(),
+  /** The endpoint's `create_user_on_auth` / `fetch_custom_user_data` (reference §1.2). */
+  userOptions: z.object({ createUserOnAuth: z.boolean(), fetchCustomUserData: z.boolean() }).optional(),
+  /** `kind: 'client-auth'`: the login / session call to perform. */
+  clientAuth: ClientAuthJobSchema.optional(),
 });
 export type InvocationJob = z.infer<typeof InvocationJobSchema>;
 
@@ -72,6 +79,21 @@ export interface InvocationResponse {
   body: Uint8Array | null;
 }
 
+/** Failures of user authentication and the client login/session API (reference §2.5 vocabulary). */
+export const AUTH_FAILURE_CODES = [
+  'InvalidSession',
+  'InvalidPassword',
+  'AuthError',
+  'AuthProviderNotFound',
+  'AccountNameInUse',
+  'UserAlreadyConfirmed',
+  'UserNotFound',
+  'UserPending',
+  'InvalidParameter',
+  'MissingParameter',
+] as const;
+export type AuthFailureCode = (typeof AUTH_FAILURE_CODES)[number];
+
 /** A guest-visible failure; the gateway renders it as the Atlas error body. */
 export interface InvocationFailure {
   code:
@@ -81,7 +103,8 @@ export interface InvocationFailure {
     | 'ResponseTooLarge'
     | 'FunctionNotFound'
     | 'InternalServerError'
-    | 'ServiceUnavailable';
+    | 'ServiceUnavailable'
+    | AuthFailureCode;
   message: string;
   /**
    * HTTP status to answer with. Unset for tenant-caused failures (then 400, reference §7.1); set by

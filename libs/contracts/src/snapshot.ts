@@ -26,6 +26,8 @@ export interface RouteSnapshot {
   secrets: Record<string, string>;
   /** API key hashes for application authentication. */
   api_keys: { id: string; name: string; hash: string; disabled: boolean }[];
+  /** Verifies users' Bearer access tokens at the gateway without I/O; absent while the app has none. */
+  auth_signing_key?: string;
 }
 
 /**

@@ -41,6 +41,7 @@ export function projectSnapshot(app: Pick<AppRecord, 'id' | 'name'>, deployment:
     functions,
     secrets,
     api_keys: spec.api_keys.map(({ id, name, hash, disabled }) => ({ id, name, hash, disabled })),
+    ...(spec.auth_signing_key ? { auth_signing_key: spec.auth_signing_key } : {}),
   };
 }
 
