@@ -13,6 +13,8 @@ import {
 import type { AcceptNegotiator, AtlasFormat, CodecRegistry } from '@portico/formats';
 import { PORTICO_LOGGER, type Logger } from '@portico/logging';
 import { authenticate } from './auth/credential-authenticator';
+import { parseClientApiUrl } from './client-api/client-api-url';
+import { ClientApiService } from './client-api/client-api.service';
 import { assertPayloadSignature, assertQuerySecret } from './auth/payload-validator';
 import { ATLAS_CODECS } from './gateway.constants';
 import { GatewayErrors } from './gateway-errors';
@@ -50,6 +52,7 @@ export class EndpointPipeline {
     @Inject(ATLAS_CODECS) codecs: CodecRegistry<AtlasFormat>,
     @Inject(PORTICO_CONFIG) private readonly config: PorticoConfig,
     @Inject(PORTICO_LOGGER) private readonly logger: Logger,
+    private readonly clientApi: ClientApiService,
   ) {
     this.negotiator = codecs.negotiator(['JSON', 'EJSON']);
   }
@@ -61,7 +64,13 @@ export class EndpointPipeline {
     let appId: string | undefined;
     try {
       const url = parseEndpointUrl(request.url);
-      if (url === undefined) throw GatewayErrors.endpointNotFound(pathOf(request.url));
+      if (url === undefined) {
+        // The client login/session API (users, tokens) shares the data-plane port.
+        const clientCall = parseClientApiUrl(request.method, request.url);
+        if (clientCall === undefined) throw GatewayErrors.endpointNotFound(pathOf(request.url));
+        await this.clientApi.handle(clientCall, requestId, request, reply, (id) => (appId = id));
+        return;
+      }
       appId = url.appId;
       const app = this.cache.peek(appId) ?? (await this.cache.get(appId));
       if (app === null) throw GatewayErrors.appNotFound(appId);
@@ -112,7 +121,8 @@ export class EndpointPipeline {
       validation === 'SECRET_AS_QUERY_PARAM',
     );
     if (validation === 'SECRET_AS_QUERY_PARAM') assertQuerySecret(spec, secrets, secret);
-    const principal = authenticate(fn, headers, app.apiKeys);
+    const authenticated = authenticate(fn, headers, app.apiKeys, app.snapshot);
+    const principal = authenticated instanceof Promise ? await authenticated : authenticated;
     const body = announcesBody(headers) ? await readBody(request.raw, limits.max_request_bytes) : null;
     if (validation === 'VERIFY_PAYLOAD') {
       assertPayloadSignature(spec, secrets, body, single(headers['endpoint-signature']));
@@ -143,6 +153,13 @@ export class EndpointPipeline {
         user: principal.user,
         runAsSystem: principal.runAsSystem,
         pool: app.snapshot.pool,
+        ...(principal.userAuth && {
+          userAuth: principal.userAuth,
+          userOptions: {
+            createUserOnAuth: spec.create_user_on_auth,
+            fetchCustomUserData: spec.fetch_custom_user_data,
+          },
+        }),
       });
       this.answer(reply, result, codec.mediaType, app.snapshot.appId, requestId);
     } finally {

@@ -7,6 +7,7 @@ import { ADMISSION_CONTROLLER, ErrorCode } from '@portico/contracts';
 import { createAtlasCodecRegistry } from '@portico/formats';
 import { PinoNestLogger, PORTICO_LOGGER, type Logger } from '@portico/logging';
 import { CatchAllRoute } from './catch-all-route.service';
+import { ClientApiService } from './client-api/client-api.service';
 import { EndpointPipeline } from './endpoint-pipeline.service';
 import { ATLAS_CODECS } from './gateway.constants';
 import { sendAtlasError, type ErrorReply } from './reply/error-body';
@@ -49,6 +50,7 @@ export class GatewayModule {
         options.admission ?? inProcessAdmission,
         { provide: ATLAS_CODECS, useFactory: createAtlasCodecRegistry },
         RouterCache,
+        ClientApiService,
         EndpointPipeline,
         CatchAllRoute,
       ],

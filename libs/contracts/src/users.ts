@@ -51,6 +51,7 @@ export const CLIENT_AUTH_OPS = [
   'reset-call',
   'refresh',
   'logout',
+  'profile',
 ] as const;
 export type ClientAuthOp = (typeof CLIENT_AUTH_OPS)[number];
 
