@@ -20,6 +20,8 @@ import { STORE, type Store } from '@portico/store';
 import { BundleCache } from './bundle-cache.service';
 import { createDataHostCalls } from './data-host-calls';
 import { InvocationLogWriter } from './invocation-log-writer.service';
+import { withPlatformFunctions } from './users/platform-function';
+import { UserInvocations } from './users/user-invocations.service';
 
 /** This worker instance, as recorded in the invocation log. */
 const WORKER_ID = `${hostname()}/${process.pid}`;
@@ -48,6 +50,7 @@ export class InvocationService {
     @Inject(STORE) private readonly store: Store,
     private readonly logWriter: InvocationLogWriter,
     @Inject(PORTICO_LOGGER) private readonly logger: Logger,
+    private readonly users: UserInvocations,
   ) {}
 
   async invoke(job: InvocationJob): Promise<InvocationResult> {
@@ -80,8 +83,8 @@ export class InvocationService {
       );
     }
     const found = this.bundles.get(job.appId, job.version);
-    const bundle: FunctionBundle | null = found instanceof Promise ? await found : found;
-    if (!bundle) {
+    const loaded: FunctionBundle | null = found instanceof Promise ? await found : found;
+    if (!loaded) {
       return failed(
         job,
         {
@@ -92,7 +95,8 @@ export class InvocationService {
         startedAt,
       );
     }
-    if (!Object.hasOwn(bundle.functions, job.functionName)) {
+    const bundle = withPlatformFunctions(loaded);
+    if (job.kind !== 'client-auth' && !Object.hasOwn(loaded.functions, job.functionName)) {
       return failed(
         job,
         { code: 'FunctionNotFound', message: `function not found: '${job.functionName}'`, status: 404 },
@@ -112,7 +116,8 @@ export class InvocationService {
       return http(call);
     };
     try {
-      return await this.sandbox.run(bundle, job, hostCalls);
+      // Users: client login/session calls, and `context.user` for application auth.
+      return await this.users.run(job, (next) => this.sandbox.run(bundle, next, hostCalls), startedAt);
     } finally {
       // Requests the function left running must not outlive it.
       http?.close();

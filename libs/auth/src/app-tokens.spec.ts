@@ -4,6 +4,8 @@ import {
   REFRESH_TOKEN_TTL_SECONDS,
   generateSigningKey,
   hashRefreshToken,
+  issueActionToken,
+  verifyActionToken,
   issueAccessToken,
   issueRefreshToken,
   unverifiedAppOf,
@@ -58,5 +60,18 @@ describe('app user tokens', () => {
       JSON.stringify({ typ: 'access', app: 'shop-abcde', sub: 'u', exp: 9e9 }),
     ).toString('base64url')}.`;
     expect(await verifyAppToken(key, 'shop-abcde', none, 'access')).toBeUndefined();
+  });
+});
+
+describe('confirmation and reset tokens', () => {
+  const key = generateSigningKey();
+  it('names the user for the same action and token id only', async () => {
+    const { token, tokenId } = await issueActionToken(key, 'shop-abcde', 'user-1', 'confirm');
+    expect(tokenId).toMatch(/^[0-9a-f]{24}$/);
+    expect(await verifyActionToken(key, 'shop-abcde', 'confirm', token, tokenId)).toBe('user-1');
+    expect(await verifyActionToken(key, 'shop-abcde', 'reset', token, tokenId)).toBeUndefined();
+    expect(await verifyActionToken(key, 'shop-abcde', 'confirm', token, 'f'.repeat(24))).toBeUndefined();
+    expect(await verifyActionToken(key, 'other-abcde', 'confirm', token, tokenId)).toBeUndefined();
+    expect(await verifyActionToken(generateSigningKey(), 'shop-abcde', 'confirm', token, tokenId)).toBeUndefined();
   });
 });

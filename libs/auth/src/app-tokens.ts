@@ -108,3 +108,46 @@ export function unverifiedAppOf(token: string): string | undefined {
 export function hashRefreshToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
+
+/** How long an email-confirmation or password-reset token stays valid. */
+export const ACTION_TOKEN_TTL_SECONDS = 30 * 60;
+export type UserAction = 'confirm' | 'reset';
+
+/**
+ * The `{token, tokenId}` pair local-userpass hands to the confirmation and reset functions
+ * (reference §1.7): `token` is a JWT of the app's key naming the user, the action and `tokenId`, so
+ * the later `confirm` / `reset` call is checked without storing anything.
+ */
+export async function issueActionToken(
+  signingKey: string,
+  appId: string,
+  userId: string,
+  action: UserAction,
+): Promise<{ token: string; tokenId: string }> {
+  const tokenId = randomBytes(12).toString('hex');
+  const token = await new SignJWT({ typ: action, app: appId })
+    .setProtectedHeader({ alg: ALG, typ: 'JWT' })
+    .setSubject(userId)
+    .setJti(tokenId)
+    .setIssuedAt()
+    .setExpirationTime(`${ACTION_TOKEN_TTL_SECONDS}s`)
+    .sign(keyBytes(signingKey));
+  return { token, tokenId };
+}
+
+/** The user id an action token names, when it is valid for this app, action and `tokenId`. */
+export async function verifyActionToken(
+  signingKey: string,
+  appId: string,
+  action: UserAction,
+  token: string,
+  tokenId: string,
+): Promise<string | undefined> {
+  try {
+    const { payload } = await jwtVerify(token, keyBytes(signingKey), { algorithms: [ALG] });
+    if (payload.typ !== action || payload.app !== appId || payload.jti !== tokenId) return undefined;
+    return typeof payload.sub === 'string' ? payload.sub : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -33,7 +33,7 @@ export const ErrorCode = {
   AccountNameInUse: 'AccountNameInUse',
   UserAlreadyConfirmed: 'UserAlreadyConfirmed',
   UserNotFound: 'UserNotFound',
-  UserPending: 'UserPending',
+  UserDisabled: 'UserDisabled',
   // control plane
   BadRequest: 'BadRequest',
   Unauthorized: 'Unauthorized',

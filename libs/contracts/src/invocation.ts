@@ -88,7 +88,7 @@ export const AUTH_FAILURE_CODES = [
   'AccountNameInUse',
   'UserAlreadyConfirmed',
   'UserNotFound',
-  'UserPending',
+  'UserDisabled',
   'InvalidParameter',
   'MissingParameter',
 ] as const;
