@@ -19,3 +19,9 @@ export class AuthProvidersDto extends createZodDto(z.record(z.string(), AuthProv
 
 /** `PUT /apps/:appId/auth/custom_user_data`: `auth/custom_user_data.json` (reference §1.7). */
 export class PutCustomUserDataDto extends createZodDto(CustomUserDataSpecSchema) {}
+
+/** The settings as stored and answered; declared apart because the input's `"" → undefined` transform has no JSON Schema form. */
+export const StoredCustomUserDataSchema = CustomUserDataSpecSchema.extend({
+  on_user_creation_function_name: z.string().optional(),
+});
+export class CustomUserDataDto extends createZodDto(StoredCustomUserDataSchema) {}

@@ -3,7 +3,7 @@ import { ApiOkResponse } from '@nestjs/swagger';
 import type { AuthProviderSpec, CustomUserDataSpec } from '@portico/contracts';
 import { AdminApi } from '../common/admin-api.decorator';
 import { ADMIN_API_PREFIX } from '../registry.constants';
-import { AuthProvidersDto, PutAuthProvidersDto, PutCustomUserDataDto } from './auth-provider.dto';
+import { AuthProvidersDto, CustomUserDataDto, PutAuthProvidersDto, PutCustomUserDataDto } from './auth-provider.dto';
 import { AuthProvidersService } from './auth-providers.service';
 
 @AdminApi('auth')
@@ -24,7 +24,7 @@ export class AuthProvidersController {
   }
 
   @Put('custom_user_data')
-  @ApiOkResponse({ type: PutCustomUserDataDto.Output, description: 'Replaced; a new deployment version' })
+  @ApiOkResponse({ type: CustomUserDataDto.Output, description: 'Replaced; a new deployment version' })
   putCustomUserData(@Param('appId') appId: string, @Body() dto: PutCustomUserDataDto): Promise<CustomUserDataSpec> {
     return this.providers.putCustomUserData(appId, dto);
   }
