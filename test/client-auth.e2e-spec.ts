@@ -163,7 +163,12 @@ describe('client auth and users (standalone)', () => {
         201,
       );
       const session = (
-        await expectOk(await login(platform, appId, 'local-userpass', { username: 'ok-ada@example.com', password: 'correct horse' }))
+        await expectOk(
+          await login(platform, appId, 'local-userpass', {
+            username: 'ok-ada@example.com',
+            password: 'correct horse',
+          }),
+        )
       ).json;
       expect(session).toEqual({
         access_token: expect.any(String),
@@ -184,20 +189,37 @@ describe('client auth and users (standalone)', () => {
       });
       // The same user through the email + password headers (reference §3.2).
       const viaHeaders = await expectOk(
-        await platform.call(appId, '/whoami', { headers: { email: 'OK-ada@example.com', password: 'correct horse' } }),
+        await platform.call(appId, '/whoami', {
+          headers: { email: 'OK-ada@example.com', password: 'correct horse' },
+        }),
       );
       expect(viaHeaders.json.user.id).toBe(session.user_id);
-      const profile = await expectOk(await clientApi(platform, 'GET', 'auth/profile', undefined, { authorization: `Bearer ${session.access_token}` }));
-      expect(profile.json).toMatchObject({ user_id: session.user_id, identities: [{ provider_type: 'local-userpass' }] });
+      const profile = await expectOk(
+        await clientApi(platform, 'GET', 'auth/profile', undefined, {
+          authorization: `Bearer ${session.access_token}`,
+        }),
+      );
+      expect(profile.json).toMatchObject({
+        user_id: session.user_id,
+        identities: [{ provider_type: 'local-userpass' }],
+      });
     });
 
     it('refuses a wrong password at login (InvalidPassword) and on an endpoint (InvalidSession), and a taken email', async () => {
-      const bad = await login(platform, appId, 'local-userpass', { username: 'ok-ada@example.com', password: 'wrong one' });
+      const bad = await login(platform, appId, 'local-userpass', {
+        username: 'ok-ada@example.com',
+        password: 'wrong one',
+      });
       expect(bad.status).toBe(401);
       expect(bad.json).toMatchObject({ error: 'invalid username/password', error_code: 'InvalidPassword' });
-      const unknown = await login(platform, appId, 'local-userpass', { username: 'nobody@example.com', password: 'wrong one' });
+      const unknown = await login(platform, appId, 'local-userpass', {
+        username: 'nobody@example.com',
+        password: 'wrong one',
+      });
       expect(unknown.json.error_code).toBe('InvalidPassword');
-      const endpointBad = await platform.call(appId, '/whoami', { headers: { email: 'ok-ada@example.com', password: 'nope!!' } });
+      const endpointBad = await platform.call(appId, '/whoami', {
+        headers: { email: 'ok-ada@example.com', password: 'nope!!' },
+      });
       expect(endpointBad.status).toBe(401);
       expect(endpointBad.json).toMatchObject({
         error: 'invalid session: error finding user for endpoint',
@@ -219,11 +241,18 @@ describe('client auth and users (standalone)', () => {
         }),
         201,
       );
-      const early = await login(platform, appId, 'local-userpass', { username: 'pending@example.com', password: 'secret pw' });
+      const early = await login(platform, appId, 'local-userpass', {
+        username: 'pending@example.com',
+        password: 'secret pw',
+      });
       expect(early.status).toBe(401);
       expect(early.json.error).toBe('confirmation required');
       const saved = (await expectOk(await platform.call(appId, '/token?username=pending@example.com'))).json;
-      expect(saved).toEqual({ username: 'pending@example.com', token: expect.any(String), tokenId: expect.any(String) });
+      expect(saved).toEqual({
+        username: 'pending@example.com',
+        token: expect.any(String),
+        tokenId: expect.any(String),
+      });
       const wrong = await clientApi(platform, 'POST', `app/${appId}/auth/providers/local-userpass/confirm`, {
         token: saved.token,
         tokenId: 'f'.repeat(24),
@@ -236,23 +265,38 @@ describe('client auth and users (standalone)', () => {
         }),
         204,
       );
-      await expectOk(await login(platform, appId, 'local-userpass', { username: 'pending@example.com', password: 'secret pw' }));
+      await expectOk(
+        await login(platform, appId, 'local-userpass', {
+          username: 'pending@example.com',
+          password: 'secret pw',
+        }),
+      );
       // A registration the function refuses leaves no user behind.
-      const refused = await clientApi(platform, 'POST', `app/${appId}/auth/providers/local-userpass/register`, {
-        email: 'no-way@example.com',
-        password: 'secret pw',
-      });
+      const refused = await clientApi(
+        platform,
+        'POST',
+        `app/${appId}/auth/providers/local-userpass/register`,
+        {
+          email: 'no-way@example.com',
+          password: 'secret pw',
+        },
+      );
       expect(refused.status).toBe(401);
       const users = (await platform.admin('GET', `/apps/${appId}/users`)).json as any[];
       expect(users.map((u) => u.data.email)).not.toContain('no-way@example.com');
     });
 
     it('resets a password through the reset function', async () => {
-      const denied = await clientApi(platform, 'POST', `app/${appId}/auth/providers/local-userpass/reset/call`, {
-        email: 'ok-ada@example.com',
-        password: 'new password',
-        arguments: ['deny'],
-      });
+      const denied = await clientApi(
+        platform,
+        'POST',
+        `app/${appId}/auth/providers/local-userpass/reset/call`,
+        {
+          email: 'ok-ada@example.com',
+          password: 'new password',
+          arguments: ['deny'],
+        },
+      );
       expect(denied.status).toBe(401);
       await expectOk(
         await clientApi(platform, 'POST', `app/${appId}/auth/providers/local-userpass/reset/call`, {
@@ -262,8 +306,20 @@ describe('client auth and users (standalone)', () => {
         }),
         204,
       );
-      await expectOk(await login(platform, appId, 'local-userpass', { username: 'ok-ada@example.com', password: 'new password' }));
-      expect((await login(platform, appId, 'local-userpass', { username: 'ok-ada@example.com', password: 'correct horse' })).status).toBe(401);
+      await expectOk(
+        await login(platform, appId, 'local-userpass', {
+          username: 'ok-ada@example.com',
+          password: 'new password',
+        }),
+      );
+      expect(
+        (
+          await login(platform, appId, 'local-userpass', {
+            username: 'ok-ada@example.com',
+            password: 'correct horse',
+          })
+        ).status,
+      ).toBe(401);
     });
   });
 
@@ -278,12 +334,16 @@ describe('client auth and users (standalone)', () => {
         identities: [{ id: 'ext-1', provider_type: 'custom-token' }],
       });
       // jwtTokenString on an endpoint: the same user.
-      const viaHeader = await expectOk(await platform.call(appId, '/whoami', { headers: { jwtTokenString: token } }));
+      const viaHeader = await expectOk(
+        await platform.call(appId, '/whoami', { headers: { jwtTokenString: token } }),
+      );
       expect(viaHeader.json.user.id).toBe(session.user_id);
     });
 
     it('refuses a wrong audience, a wrong key and a missing required field', async () => {
-      const wrongAud = await login(platform, appId, 'custom-token', { token: await signHs({ email: 'a@b.c' }, 'x', 'other') });
+      const wrongAud = await login(platform, appId, 'custom-token', {
+        token: await signHs({ email: 'a@b.c' }, 'x', 'other'),
+      });
       expect(wrongAud.status).toBe(401);
       expect(wrongAud.json.error_code).toBe('AuthError');
       const forged = await new SignJWT({ email: 'a@b.c' })
@@ -303,16 +363,25 @@ describe('client auth and users (standalone)', () => {
       const refused = await platform.call(appId, '/whoami', { headers: { jwtTokenString: token } });
       expect(refused.status).toBe(401);
       expect(refused.json.error_code).toBe('InvalidSession');
-      const created = await expectOk(await platform.call(appId, '/whoami-create', { headers: { jwtTokenString: token } }));
-      expect(created.json.user.identities).toEqual([{ id: 'ext-new', provider_type: 'custom-token', data: { email: 'new@example.com' } }]);
-      const now = await expectOk(await platform.call(appId, '/whoami', { headers: { jwtTokenString: token } }));
+      const created = await expectOk(
+        await platform.call(appId, '/whoami-create', { headers: { jwtTokenString: token } }),
+      );
+      expect(created.json.user.identities).toEqual([
+        { id: 'ext-new', provider_type: 'custom-token', data: { email: 'new@example.com' } },
+      ]);
+      const now = await expectOk(
+        await platform.call(appId, '/whoami', { headers: { jwtTokenString: token } }),
+      );
       expect(now.json.user.id).toBe(created.json.user.id);
     });
 
     it('verifies RS256 tokens with a PEM public key from the secrets', async () => {
       const rsApp = await deployApp(platform, {});
       const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true });
-      await expectOk(await platform.admin('PUT', `/apps/${rsApp}/secrets/rsa_pub`, { value: await exportSPKI(publicKey) }), 201);
+      await expectOk(
+        await platform.admin('PUT', `/apps/${rsApp}/secrets/rsa_pub`, { value: await exportSPKI(publicKey) }),
+        201,
+      );
       await expectOk(
         await platform.admin('PUT', `/apps/${rsApp}/auth/providers`, {
           'custom-token': provider('custom-token', {
@@ -336,9 +405,19 @@ describe('client auth and users (standalone)', () => {
 
   describe('custom-function and anon-user', () => {
     it('takes the external id from the function (a string or {id}); a throw is a 401', async () => {
-      const a = (await expectOk(await login(platform, appId, 'custom-function', { secret: 'open sesame', who: 'dev-7' }))).json;
+      const a = (
+        await expectOk(
+          await login(platform, appId, 'custom-function', { secret: 'open sesame', who: 'dev-7' }),
+        )
+      ).json;
       const b = (
-        await expectOk(await login(platform, appId, 'custom-function', { secret: 'open sesame', who: 'dev-7', as: 'object' }))
+        await expectOk(
+          await login(platform, appId, 'custom-function', {
+            secret: 'open sesame',
+            who: 'dev-7',
+            as: 'object',
+          }),
+        )
       ).json;
       expect(b.user_id).toBe(a.user_id);
       const res = await expectOk(await platform.call(appId, '/whoami', bearer(a.access_token)));
@@ -367,11 +446,20 @@ describe('client auth and users (standalone)', () => {
     it('refreshes the access token, logs out, and refuses the refresh token after', async () => {
       const session = (await expectOk(await login(platform, appId, 'anon-user', {}))).json;
       const auth = { authorization: `Bearer ${session.refresh_token}` };
-      const refreshed = await expectOk(await clientApi(platform, 'POST', 'auth/session', undefined, auth), 201);
+      const refreshed = await expectOk(
+        await clientApi(platform, 'POST', 'auth/session', undefined, auth),
+        201,
+      );
       expect(refreshed.json).toEqual({ access_token: expect.any(String) });
       await expectOk(await platform.call(appId, '/whoami', bearer(refreshed.json.access_token)));
       // An access token is not a refresh token, and a refresh token is no access token.
-      expect((await clientApi(platform, 'POST', 'auth/session', undefined, { authorization: `Bearer ${session.access_token}` })).status).toBe(401);
+      expect(
+        (
+          await clientApi(platform, 'POST', 'auth/session', undefined, {
+            authorization: `Bearer ${session.access_token}`,
+          })
+        ).status,
+      ).toBe(401);
       expect((await platform.call(appId, '/whoami', bearer(session.refresh_token))).status).toBe(401);
       await expectOk(await clientApi(platform, 'DELETE', 'auth/session', undefined, auth), 204);
       const after = await clientApi(platform, 'POST', 'auth/session', undefined, auth);
@@ -381,29 +469,51 @@ describe('client auth and users (standalone)', () => {
 
     it('revokes sessions, disables and deletes users through the admin API', async () => {
       const created = await expectOk(
-        await platform.admin('POST', `/apps/${appId}/users`, { email: 'admin-made@example.com', password: 'pw123456' }),
+        await platform.admin('POST', `/apps/${appId}/users`, {
+          email: 'admin-made@example.com',
+          password: 'pw123456',
+        }),
         201,
       );
-      expect(created.json).toMatchObject({ type: 'normal', disabled: false, confirmed: true, data: { email: 'admin-made@example.com' } });
+      expect(created.json).toMatchObject({
+        type: 'normal',
+        disabled: false,
+        confirmed: true,
+        data: { email: 'admin-made@example.com' },
+      });
       expect(created.text).not.toContain('scrypt');
       const session = (
-        await expectOk(await login(platform, appId, 'local-userpass', { username: 'admin-made@example.com', password: 'pw123456' }))
+        await expectOk(
+          await login(platform, appId, 'local-userpass', {
+            username: 'admin-made@example.com',
+            password: 'pw123456',
+          }),
+        )
       ).json;
       expect(session.user_id).toBe(created.json.id);
       const refresh = { authorization: `Bearer ${session.refresh_token}` };
 
-      const revoked = await expectOk(await platform.admin('DELETE', `/apps/${appId}/users/${session.user_id}/sessions`));
+      const revoked = await expectOk(
+        await platform.admin('DELETE', `/apps/${appId}/users/${session.user_id}/sessions`),
+      );
       expect(revoked.json).toEqual({ revoked: 1 });
       expect((await clientApi(platform, 'POST', 'auth/session', undefined, refresh)).status).toBe(401);
 
-      await expectOk(await platform.admin('PATCH', `/apps/${appId}/users/${session.user_id}`, { disabled: true }));
+      await expectOk(
+        await platform.admin('PATCH', `/apps/${appId}/users/${session.user_id}`, { disabled: true }),
+      );
       const disabled = await platform.call(appId, '/whoami', bearer(session.access_token));
       expect(disabled.status).toBe(401);
       expect(disabled.json.error_code).toBe('InvalidSession');
-      const relogin = await login(platform, appId, 'local-userpass', { username: 'admin-made@example.com', password: 'pw123456' });
+      const relogin = await login(platform, appId, 'local-userpass', {
+        username: 'admin-made@example.com',
+        password: 'pw123456',
+      });
       expect(relogin.status).toBe(401);
       expect(relogin.json.error_code).toBe('UserDisabled');
-      await expectOk(await platform.admin('PATCH', `/apps/${appId}/users/${session.user_id}`, { disabled: false }));
+      await expectOk(
+        await platform.admin('PATCH', `/apps/${appId}/users/${session.user_id}`, { disabled: false }),
+      );
       await expectOk(await platform.call(appId, '/whoami', bearer(session.access_token)));
 
       const listed = (await expectOk(await platform.admin('GET', `/apps/${appId}/users`))).json as any[];
@@ -416,11 +526,17 @@ describe('client auth and users (standalone)', () => {
 
     it('fills context.user.custom_data from the custom user data collection when the endpoint asks', async () => {
       const session = (await expectOk(await login(platform, appId, 'anon-user', {}))).json;
-      await expectOk(await platform.call(appId, '/profile', { method: 'POST', ...bearer(session.access_token) }));
+      await expectOk(
+        await platform.call(appId, '/profile', { method: 'POST', ...bearer(session.access_token) }),
+      );
       const plain = await expectOk(await platform.call(appId, '/whoami', bearer(session.access_token)));
       expect(plain.json.user.custom_data).toEqual({});
       const res = await expectOk(await platform.call(appId, '/whoami-custom', bearer(session.access_token)));
-      expect(res.json.user.custom_data).toEqual({ _id: expect.any(String), owner: session.user_id, plan: 'gold' });
+      expect(res.json.user.custom_data).toEqual({
+        _id: expect.any(String),
+        owner: session.user_id,
+        plan: 'gold',
+      });
     });
 
     it('rejects a malformed or foreign Bearer token without detail, and never shows the signing key', async () => {
@@ -430,7 +546,12 @@ describe('client auth and users (standalone)', () => {
       const app = await platform.admin('GET', `/apps/${appId}`);
       const providers = await platform.admin('GET', `/apps/${appId}/auth/providers`);
       expect(app.text + providers.text).not.toMatch(/signing_key/);
-      expect(Object.keys(providers.json).sort()).toEqual(['anon-user', 'custom-function', 'custom-token', 'local-userpass']);
+      expect(Object.keys(providers.json).sort()).toEqual([
+        'anon-user',
+        'custom-function',
+        'custom-token',
+        'local-userpass',
+      ]);
     });
 
     it('deleting the app deletes its users', async () => {
@@ -438,7 +559,9 @@ describe('client auth and users (standalone)', () => {
       const session = (await expectOk(await login(platform, other, 'anon-user', {}))).json;
       expect(((await platform.admin('GET', `/apps/${other}/users`)).json as any[]).length).toBe(1);
       await expectOk(await platform.admin('DELETE', `/apps/${other}`), 204);
-      const gone = await clientApi(platform, 'POST', 'auth/session', undefined, { authorization: `Bearer ${session.refresh_token}` });
+      const gone = await clientApi(platform, 'POST', 'auth/session', undefined, {
+        authorization: `Bearer ${session.refresh_token}`,
+      });
       expect(gone.status).toBe(401);
     });
   });
@@ -455,7 +578,9 @@ describe('client auth in cluster mode (gateway, worker, registry over Redis)', (
   }, 60_000);
 
   it('logs in through the queue and calls an endpoint with the Bearer token', async () => {
-    const appId = await deployApp(platform, { 'local-userpass': provider('local-userpass', { config: { autoConfirm: true } }) });
+    const appId = await deployApp(platform, {
+      'local-userpass': provider('local-userpass', { config: { autoConfirm: true } }),
+    });
     await expectOk(
       await clientApi(platform, 'POST', `app/${appId}/auth/providers/local-userpass/register`, {
         email: 'cluster@example.com',
@@ -464,12 +589,19 @@ describe('client auth in cluster mode (gateway, worker, registry over Redis)', (
       201,
     );
     const session = (
-      await expectOk(await login(platform, appId, 'local-userpass', { username: 'cluster@example.com', password: 'cluster pw' }))
+      await expectOk(
+        await login(platform, appId, 'local-userpass', {
+          username: 'cluster@example.com',
+          password: 'cluster pw',
+        }),
+      )
     ).json;
     const res = await expectOk(await platform.call(appId, '/whoami', bearer(session.access_token)));
     expect(res.json.user).toMatchObject({ id: session.user_id, data: { email: 'cluster@example.com' } });
     const refreshed = await expectOk(
-      await clientApi(platform, 'POST', 'auth/session', undefined, { authorization: `Bearer ${session.refresh_token}` }),
+      await clientApi(platform, 'POST', 'auth/session', undefined, {
+        authorization: `Bearer ${session.refresh_token}`,
+      }),
       201,
     );
     await expectOk(await platform.call(appId, '/whoami', bearer(refreshed.json.access_token)));

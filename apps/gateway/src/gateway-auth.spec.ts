@@ -1,4 +1,10 @@
-import { generateApiKey, generateSigningKey, hashApiKey, issueAccessToken, issueRefreshToken } from '@portico/auth';
+import {
+  generateApiKey,
+  generateSigningKey,
+  hashApiKey,
+  issueAccessToken,
+  issueRefreshToken,
+} from '@portico/auth';
 import {
   APP_AUTH_FN,
   buildEndpoint,

@@ -25,7 +25,10 @@ describe('app user tokens', () => {
 
   it('issues a 60-day refresh token naming the session', async () => {
     const token = await issueRefreshToken(key, 'shop-abcde', 'user-1', 'sess-1');
-    expect(await verifyAppToken(key, 'shop-abcde', token, 'refresh')).toMatchObject({ sid: 'sess-1', sub: 'user-1' });
+    expect(await verifyAppToken(key, 'shop-abcde', token, 'refresh')).toMatchObject({
+      sid: 'sess-1',
+      sub: 'user-1',
+    });
     const { iat, exp } = decodeJwt(token);
     expect((exp ?? 0) - (iat ?? 0)).toBe(REFRESH_TOKEN_TTL_SECONDS);
     expect(unverifiedAppOf(token)).toBe('shop-abcde');
@@ -72,6 +75,8 @@ describe('confirmation and reset tokens', () => {
     expect(await verifyActionToken(key, 'shop-abcde', 'reset', token, tokenId)).toBeUndefined();
     expect(await verifyActionToken(key, 'shop-abcde', 'confirm', token, 'f'.repeat(24))).toBeUndefined();
     expect(await verifyActionToken(key, 'other-abcde', 'confirm', token, tokenId)).toBeUndefined();
-    expect(await verifyActionToken(generateSigningKey(), 'shop-abcde', 'confirm', token, tokenId)).toBeUndefined();
+    expect(
+      await verifyActionToken(generateSigningKey(), 'shop-abcde', 'confirm', token, tokenId),
+    ).toBeUndefined();
   });
 });

@@ -17,7 +17,14 @@ describe('password hashing (scrypt)', () => {
   });
 
   it('treats malformed stored hashes as a mismatch, never an exception', async () => {
-    for (const stored of ['', 'plain', 'scrypt$1$2$3$x', 'bcrypt$16384$8$1$c2FsdA$aGFzaA', 'scrypt$x$8$1$c2FsdA$aGFzaA', 'scrypt$16384$8$1$c2FsdA$'])
+    for (const stored of [
+      '',
+      'plain',
+      'scrypt$1$2$3$x',
+      'bcrypt$16384$8$1$c2FsdA$aGFzaA',
+      'scrypt$x$8$1$c2FsdA$aGFzaA',
+      'scrypt$16384$8$1$c2FsdA$',
+    ])
       await expect(verifyPassword('pw', stored)).resolves.toBe(false);
   });
 });

@@ -13,8 +13,12 @@ const PREFIX = 'scrypt';
 function derive(password: string, salt: Buffer, params: ScryptOptions, keyLength: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     // maxmem: the default (32 MB) is just above N=16384,r=8; leave room for stored hashes with larger N.
-    scrypt(password.normalize('NFKC'), salt, keyLength, { ...params, maxmem: 256 * 1024 * 1024 }, (err, key) =>
-      err ? reject(err) : resolve(key),
+    scrypt(
+      password.normalize('NFKC'),
+      salt,
+      keyLength,
+      { ...params, maxmem: 256 * 1024 * 1024 },
+      (err, key) => (err ? reject(err) : resolve(key)),
     );
   });
 }
@@ -23,7 +27,9 @@ function derive(password: string, salt: Buffer, params: ScryptOptions, keyLength
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(SALT_LENGTH);
   const key = await derive(password, salt, PARAMS, KEY_LENGTH);
-  return [PREFIX, PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64url'), key.toString('base64url')].join('$');
+  return [PREFIX, PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64url'), key.toString('base64url')].join(
+    '$',
+  );
 }
 
 /** True when `password` matches the stored hash; constant-time; false for any malformed hash. */

@@ -76,7 +76,8 @@ export function authenticate(
   if (fn.has_user_script) throw GatewayErrors.scriptAuthUnsupported();
 
   const authorization = headers.authorization;
-  if (authorization !== undefined && /^bearer\s/i.test(authorization)) return bearerPrincipal(authorization, app);
+  if (authorization !== undefined && /^bearer\s/i.test(authorization))
+    return bearerPrincipal(authorization, app);
 
   const key = single(headers.apikey) ?? single(headers['api-key']);
   if (key !== undefined) {
@@ -98,7 +99,11 @@ export function authenticate(
   const password = single(headers.password);
   if ((email === undefined) !== (password === undefined)) throw GatewayErrors.partialCredentials();
   if (email !== undefined && password !== undefined) {
-    return { user: pendingUser(''), runAsSystem: false, userAuth: { via: 'local-userpass', email, password } };
+    return {
+      user: pendingUser(''),
+      runAsSystem: false,
+      userAuth: { via: 'local-userpass', email, password },
+    };
   }
   const jwt = single(headers.jwttokenstring);
   if (jwt !== undefined) {

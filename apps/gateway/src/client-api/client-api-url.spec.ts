@@ -2,13 +2,17 @@ import { parseClientApiUrl } from './client-api-url';
 
 describe('parseClientApiUrl', () => {
   it('recognises login for any provider, with the app id and provider decoded', () => {
-    expect(parseClientApiUrl('POST', '/api/client/v2.0/app/shop-abcde/auth/providers/anon-user/login')).toEqual({
+    expect(
+      parseClientApiUrl('POST', '/api/client/v2.0/app/shop-abcde/auth/providers/anon-user/login'),
+    ).toEqual({
       scope: 'app',
       appId: 'shop-abcde',
       op: 'login',
       provider: 'anon-user',
     });
-    expect(parseClientApiUrl('POST', '/api/client/v2.0/app/shop-abcde/auth/providers/custom%2Dtoken/login?x=1')).toMatchObject({
+    expect(
+      parseClientApiUrl('POST', '/api/client/v2.0/app/shop-abcde/auth/providers/custom%2Dtoken/login?x=1'),
+    ).toMatchObject({
       provider: 'custom-token',
     });
   });
@@ -21,14 +25,25 @@ describe('parseClientApiUrl', () => {
     expect(parseClientApiUrl('POST', `${base}reset`)?.op).toBe('reset');
     expect(parseClientApiUrl('POST', `${base}reset/call`)?.op).toBe('reset-call');
     expect(parseClientApiUrl('POST', `${base}unknown`)).toBeUndefined();
-    expect(parseClientApiUrl('POST', '/api/client/v2.0/app/a-abcde/auth/providers/anon-user/register')).toBeUndefined();
+    expect(
+      parseClientApiUrl('POST', '/api/client/v2.0/app/a-abcde/auth/providers/anon-user/register'),
+    ).toBeUndefined();
     expect(parseClientApiUrl('GET', `${base}register`)).toBeUndefined();
   });
 
   it('recognises the session calls by method, and leaves other paths (legacy webhooks) alone', () => {
-    expect(parseClientApiUrl('POST', '/api/client/v2.0/auth/session')).toEqual({ scope: 'session', op: 'refresh' });
-    expect(parseClientApiUrl('DELETE', '/api/client/v2.0/auth/session')).toEqual({ scope: 'session', op: 'logout' });
-    expect(parseClientApiUrl('GET', '/api/client/v2.0/auth/profile')).toEqual({ scope: 'session', op: 'profile' });
+    expect(parseClientApiUrl('POST', '/api/client/v2.0/auth/session')).toEqual({
+      scope: 'session',
+      op: 'refresh',
+    });
+    expect(parseClientApiUrl('DELETE', '/api/client/v2.0/auth/session')).toEqual({
+      scope: 'session',
+      op: 'logout',
+    });
+    expect(parseClientApiUrl('GET', '/api/client/v2.0/auth/profile')).toEqual({
+      scope: 'session',
+      op: 'profile',
+    });
     expect(parseClientApiUrl('GET', '/api/client/v2.0/auth/session')).toBeUndefined();
     expect(
       parseClientApiUrl('POST', '/api/client/v2.0/app/a-abcde/service/http/incoming_webhook/create'),

@@ -85,7 +85,9 @@ export class ClientApiService {
 
     const { limits, appId, version, pool } = app.snapshot;
     assertDeclaredLengthWithin(request.headers, limits.max_request_bytes);
-    const body = announcesBody(request.headers) ? await readBody(request.raw, limits.max_request_bytes) : null;
+    const body = announcesBody(request.headers)
+      ? await readBody(request.raw, limits.max_request_bytes)
+      : null;
     const admitted = await this.admission.admit(appId, limits);
     if (!admitted.admitted) throw GatewayErrors.tooManyRequests(admitted.limit, admitted.retryAfterSeconds);
     try {

@@ -12,7 +12,10 @@ export class AuthProvidersService {
     return deployment.spec.auth_providers ?? {};
   }
 
-  async put(appId: string, providers: Record<string, AuthProviderSpec>): Promise<Record<string, AuthProviderSpec>> {
+  async put(
+    appId: string,
+    providers: Record<string, AuthProviderSpec>,
+  ): Promise<Record<string, AuthProviderSpec>> {
     await this.deployments.change(appId, (spec) => ({ ...spec, auth_providers: providers }));
     return providers;
   }

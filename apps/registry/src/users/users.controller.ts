@@ -1,5 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+} from '@nestjs/swagger';
 import { AdminApi } from '../common/admin-api.decorator';
 import { ErrorBodyDto } from '../common/error-body.dto';
 import { ADMIN_API_PREFIX } from '../registry.constants';
@@ -43,7 +48,10 @@ export class UsersController {
 
   @Delete(':userId/sessions')
   @ApiOkResponse({ type: RevokedSessionsDto.Output, description: 'How many sessions were revoked' })
-  revokeSessions(@Param('appId') appId: string, @Param('userId') userId: string): Promise<{ revoked: number }> {
+  revokeSessions(
+    @Param('appId') appId: string,
+    @Param('userId') userId: string,
+  ): Promise<{ revoked: number }> {
     return this.users.revokeSessions(appId, userId);
   }
 }

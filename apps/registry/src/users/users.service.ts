@@ -71,7 +71,8 @@ export class UsersService {
   }
 
   async delete(appId: string, userId: string): Promise<void> {
-    if (!(await this.store.users.deleteUser(await this.appId(appId), userId))) throw notFound(`user "${userId}"`);
+    if (!(await this.store.users.deleteUser(await this.appId(appId), userId)))
+      throw notFound(`user "${userId}"`);
   }
 
   async revokeSessions(appId: string, userId: string): Promise<{ revoked: number }> {

@@ -21,9 +21,11 @@ export class AuthFailure extends Error {
 
 export const AuthFailures = {
   /** One answer for every credential an endpoint refuses (the gateway's §3.4 wording). */
-  invalidSession: () => new AuthFailure('InvalidSession', 'invalid session: error finding user for endpoint', 401),
+  invalidSession: () =>
+    new AuthFailure('InvalidSession', 'invalid session: error finding user for endpoint', 401),
   /** A refresh token whose session is gone (revoked, logged out, expired). */
-  sessionNotFound: () => new AuthFailure('InvalidSession', 'invalid session: failed to find refresh token', 401),
+  sessionNotFound: () =>
+    new AuthFailure('InvalidSession', 'invalid session: failed to find refresh token', 401),
   providerNotFound: (name: string) =>
     new AuthFailure('AuthProviderNotFound', `authentication via '${name}' is unsupported`, 404),
   invalidPassword: () => new AuthFailure('InvalidPassword', 'invalid username/password', 401),

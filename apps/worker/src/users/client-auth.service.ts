@@ -33,7 +33,10 @@ const Credentials = z.object({
   email: z.string().optional(),
   password: z.string(),
 });
-const Registration = z.object({ email: z.string().trim().min(3).max(256).includes('@'), password: z.string().min(6).max(128) });
+const Registration = z.object({
+  email: z.string().trim().min(3).max(256).includes('@'),
+  password: z.string().min(6).max(128),
+});
 const ActionToken = z.object({ token: z.string().min(1), tokenId: z.string().min(1) });
 const PasswordReset = ActionToken.extend({ password: z.string().min(6).max(128) });
 const ResetCall = z.object({
@@ -45,7 +48,9 @@ const EmailOnly = z.object({ email: z.string().min(1) });
 const KeyLogin = z.object({ key: z.string().min(1) });
 const TokenLogin = z.object({ token: z.string().min(1).optional(), key: z.string().min(1).optional() });
 const LoginOptions = z
-  .object({ options: z.object({ device: z.object({ deviceId: z.string().optional() }).optional() }).optional() })
+  .object({
+    options: z.object({ device: z.object({ deviceId: z.string().optional() }).optional() }).optional(),
+  })
   .passthrough();
 /** What a confirmation or reset function returns (reference §1.7). */
 const FunctionStatus = z.object({ status: z.enum(['success', 'pending', 'fail']) }).passthrough();
@@ -73,7 +78,9 @@ function parseBody<T extends z.ZodType>(job: InvocationJob, schema: T): z.output
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw AuthFailures.badRequest(`invalid request body: ${issue.path.join('.') || 'body'}: ${issue.message}`);
+    throw AuthFailures.badRequest(
+      `invalid request body: ${issue.path.join('.') || 'body'}: ${issue.message}`,
+    );
   }
   return parsed.data;
 }
@@ -114,7 +121,9 @@ export class ClientAuthService {
       case 'reset-call':
         return this.resetCall(job, config, config.signingKey, call);
       case 'reset-send':
-        throw AuthFailures.badRequest('Portico sends no email: configure a reset function (runResetFunction)');
+        throw AuthFailures.badRequest(
+          'Portico sends no email: configure a reset function (runResetFunction)',
+        );
       case 'refresh':
         return this.refresh(op, config, config.signingKey);
       case 'logout':
@@ -148,7 +157,10 @@ export class ClientAuthService {
         break;
       }
       case 'anon-user':
-        user = await this.users.create(appId, { id: new ObjectId().toHexString(), provider_type: 'anon-user' });
+        user = await this.users.create(appId, {
+          id: new ObjectId().toHexString(),
+          provider_type: 'anon-user',
+        });
         break;
       case 'api-key': {
         const { key: apiKey } = parseBody(job, KeyLogin);
@@ -171,7 +183,8 @@ export class ClientAuthService {
         try {
           verified = await verifyCustomToken(provider, config.secrets, token);
         } catch (err) {
-          if (err instanceof CustomTokenRejected) throw AuthFailures.authFailed(`invalid custom auth token: ${err.message}`);
+          if (err instanceof CustomTokenRejected)
+            throw AuthFailures.authFailed(`invalid custom auth token: ${err.message}`);
           throw err;
         }
         user = await this.users.findOrCreate(
@@ -184,10 +197,18 @@ export class ClientAuthService {
       }
       case 'custom-function': {
         const externalId = await this.runAuthFunction(provider, parseBody(job, z.unknown()), call);
-        user = await this.users.findOrCreate(appId, { id: externalId, provider_type: 'custom-function' }, {}, true);
+        user = await this.users.findOrCreate(
+          appId,
+          { id: externalId, provider_type: 'custom-function' },
+          {},
+          true,
+        );
         break;
       }
-      default:
+      case 'oauth2-google':
+      case 'oauth2-facebook':
+      case 'oauth2-apple':
+        // OAuth needs redirects through the identity provider's site: not offered (yet).
         throw AuthFailures.providerNotFound(provider.name);
     }
     if (!user) throw AuthFailures.invalidPassword();
@@ -197,7 +218,10 @@ export class ClientAuthService {
 
   /** local-userpass: the user with this email and password, confirmed; one scrypt either way. */
   private async checkPassword(appId: string, username: string, password: string): Promise<UserRecord> {
-    const user = await this.users.find(appId, { provider_type: 'local-userpass', id: normalizeEmail(username) });
+    const user = await this.users.find(appId, {
+      provider_type: 'local-userpass',
+      id: normalizeEmail(username),
+    });
     const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
     if (!user || !ok) throw AuthFailures.invalidPassword();
     if (user.confirmed === false) throw AuthFailures.confirmationRequired();
@@ -205,9 +229,14 @@ export class ClientAuthService {
   }
 
   /** custom-function: the function's answer is the external id (a string or `{id}`); a throw refuses. */
-  private async runAuthFunction(provider: AuthProviderSpec, payload: unknown, call: CallFunction): Promise<string> {
+  private async runAuthFunction(
+    provider: AuthProviderSpec,
+    payload: unknown,
+    call: CallFunction,
+  ): Promise<string> {
     const name = provider.config.authFunctionName;
-    if (typeof name !== 'string' || name === '') throw AuthFailures.authFailed('custom function provider has no authFunctionName');
+    if (typeof name !== 'string' || name === '')
+      throw AuthFailures.authFailed('custom function provider has no authFunctionName');
     let result: unknown;
     try {
       result = await call(name, [payload]);
@@ -218,7 +247,7 @@ export class ClientAuthService {
       typeof result === 'string'
         ? result
         : result !== null && typeof result === 'object' && 'id' in result
-          ? String((result as { id: unknown }).id)
+          ? String(result.id)
           : undefined;
     if (!id) throw AuthFailures.authFailed('authentication function returned no user id');
     return id;
@@ -255,7 +284,8 @@ export class ClientAuthService {
     const provider = this.provider(config, 'local-userpass');
     const body = parseBody(job, Registration);
     const email = normalizeEmail(body.email);
-    if (await this.users.find(config.appId, { provider_type: 'local-userpass', id: email })) throw AuthFailures.nameInUse();
+    if (await this.users.find(config.appId, { provider_type: 'local-userpass', id: email }))
+      throw AuthFailures.nameInUse();
     const autoConfirm = provider.config.autoConfirm === true;
     let user: UserRecord;
     try {
@@ -287,10 +317,12 @@ export class ClientAuthService {
     call: CallFunction,
   ): Promise<'success' | 'pending' | 'fail'> {
     const name = provider.config.confirmationFunctionName;
-    if (typeof name !== 'string' || name === '') throw AuthFailures.badRequest('local-userpass has no confirmationFunctionName');
+    if (typeof name !== 'string' || name === '')
+      throw AuthFailures.badRequest('local-userpass has no confirmationFunctionName');
     const { token, tokenId } = await issueActionToken(key, config.appId, user.id, 'confirm');
     const status = await this.statusOf(call(name, [{ token, tokenId, username: user.email }]));
-    if (status === 'success') await this.store.users.updateUser(asAppId(config.appId), user.id, { confirmed: true });
+    if (status === 'success')
+      await this.store.users.updateUser(asAppId(config.appId), user.id, { confirmed: true });
     return status;
   }
 
@@ -322,7 +354,10 @@ export class ClientAuthService {
   ): Promise<InvocationResponse> {
     const provider = this.provider(config, 'local-userpass');
     const { email } = parseBody(job, EmailOnly);
-    const user = await this.users.find(config.appId, { provider_type: 'local-userpass', id: normalizeEmail(email) });
+    const user = await this.users.find(config.appId, {
+      provider_type: 'local-userpass',
+      id: normalizeEmail(email),
+    });
     if (!user) throw AuthFailures.userNotFound();
     if (user.confirmed !== false) throw AuthFailures.alreadyConfirmed();
     const status = await this.runConfirmation(provider, config, key, user, call);
@@ -336,7 +371,9 @@ export class ClientAuthService {
     const userId = await verifyActionToken(key, config.appId, 'reset', token, tokenId);
     const user = userId === undefined ? null : await this.users.byId(config.appId, userId);
     if (!user) throw AuthFailures.invalidToken();
-    await this.store.users.updateUser(asAppId(config.appId), user.id, { password_hash: await hashPassword(password) });
+    await this.store.users.updateUser(asAppId(config.appId), user.id, {
+      password_hash: await hashPassword(password),
+    });
     return empty(204);
   }
 
@@ -353,9 +390,14 @@ export class ClientAuthService {
     const provider = this.provider(config, 'local-userpass');
     const name = provider.config.resetFunctionName;
     if (provider.config.runResetFunction !== true || typeof name !== 'string' || name === '')
-      throw AuthFailures.badRequest('local-userpass has no reset function (runResetFunction, resetFunctionName)');
+      throw AuthFailures.badRequest(
+        'local-userpass has no reset function (runResetFunction, resetFunctionName)',
+      );
     const body = parseBody(job, ResetCall);
-    const user = await this.users.find(config.appId, { provider_type: 'local-userpass', id: normalizeEmail(body.email) });
+    const user = await this.users.find(config.appId, {
+      provider_type: 'local-userpass',
+      id: normalizeEmail(body.email),
+    });
     if (!user) throw AuthFailures.userNotFound();
     const { token, tokenId } = await issueActionToken(key, config.appId, user.id, 'reset');
     const status = await this.statusOf(
@@ -363,14 +405,18 @@ export class ClientAuthService {
     );
     if (status === 'fail') throw AuthFailures.authFailed('password reset function refused the reset');
     if (status === 'success')
-      await this.store.users.updateUser(asAppId(config.appId), user.id, { password_hash: await hashPassword(body.password) });
+      await this.store.users.updateUser(asAppId(config.appId), user.id, {
+        password_hash: await hashPassword(body.password),
+      });
     return empty(204);
   }
 
   /** A live session whose refresh token matches; its user must still exist and be enabled. */
   private async liveSession(op: ClientAuthJob, config: AuthConfig) {
     const session =
-      op.sessionId === undefined ? null : await this.store.users.getSession(asAppId(config.appId), op.sessionId);
+      op.sessionId === undefined
+        ? null
+        : await this.store.users.getSession(asAppId(config.appId), op.sessionId);
     if (
       !session ||
       session.userId !== op.userId ||

@@ -33,7 +33,9 @@ export class EndpointUserService {
     if (!config) throw AuthFailures.invalidSession();
     const user = await this.authenticate(job, config);
     if (!user || user.disabled) throw AuthFailures.invalidSession();
-    const customData = job.userOptions?.fetchCustomUserData ? await this.users.customData(config, user.id) : {};
+    const customData = job.userOptions?.fetchCustomUserData
+      ? await this.users.customData(config, user.id)
+      : {};
     return toGuestUser(user, customData);
   }
 

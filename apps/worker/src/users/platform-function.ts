@@ -25,7 +25,10 @@ export function withPlatformFunctions(bundle: FunctionBundle): FunctionBundle {
   if (!augmented) {
     augmented = {
       ...bundle,
-      functions: { ...bundle.functions, [PLATFORM_CALL_FUNCTION]: { source: PLATFORM_CALL_SOURCE, private: true } },
+      functions: {
+        ...bundle.functions,
+        [PLATFORM_CALL_FUNCTION]: { source: PLATFORM_CALL_SOURCE, private: true },
+      },
     };
     withCall.set(bundle, augmented);
   }
@@ -71,6 +74,6 @@ export function functionCaller(job: InvocationJob, run: RunInSandbox): CallFunct
     if (result.error) throw new FunctionCallError(result.error.code, result.error.message);
     const bytes = result.response?.body;
     if (!bytes || bytes.byteLength === 0) return undefined;
-    return EJSON.parse(Buffer.from(bytes).toString('utf8'), { relaxed: false });
+    return EJSON.parse(Buffer.from(bytes).toString('utf8'), { relaxed: false }) as unknown;
   };
 }

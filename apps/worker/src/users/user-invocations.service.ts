@@ -22,7 +22,13 @@ export class UserInvocations {
     try {
       if (job.kind === 'client-auth') {
         const response = await this.clientAuth.handle(job, functionCaller(job, run));
-        return { requestId: job.requestId, response, logs: [], durationMs: Date.now() - startedAt, cold: false };
+        return {
+          requestId: job.requestId,
+          response,
+          logs: [],
+          durationMs: Date.now() - startedAt,
+          cold: false,
+        };
       }
       return await run({ ...job, user: await this.endpointUsers.resolve(job), userAuth: undefined });
     } catch (err) {

@@ -17,8 +17,12 @@ export class EmbeddedUserRepository implements UserRepository {
 
   constructor(private readonly db: Database.Database) {
     this.stmt = {
-      insertUser: db.prepare<[string, string, string]>('INSERT INTO users (app_id, id, doc) VALUES (?, ?, ?)'),
-      getUser: db.prepare<[string, string], { doc: string }>('SELECT doc FROM users WHERE app_id = ? AND id = ?'),
+      insertUser: db.prepare<[string, string, string]>(
+        'INSERT INTO users (app_id, id, doc) VALUES (?, ?, ?)',
+      ),
+      getUser: db.prepare<[string, string], { doc: string }>(
+        'SELECT doc FROM users WHERE app_id = ? AND id = ?',
+      ),
       setUser: db.prepare<[string, string, string]>('UPDATE users SET doc = ? WHERE app_id = ? AND id = ?'),
       listUsers: db.prepare<[string, number], { doc: string }>(
         'SELECT doc FROM users WHERE app_id = ? ORDER BY seq LIMIT ?',
@@ -31,7 +35,9 @@ export class EmbeddedUserRepository implements UserRepository {
         `SELECT u.doc FROM user_identities i JOIN users u ON u.app_id = i.app_id AND u.id = i.user_id
          WHERE i.app_id = ? AND i.provider_type = ? AND i.external_id = ?`,
       ),
-      deleteIdentities: db.prepare<[string, string]>('DELETE FROM user_identities WHERE app_id = ? AND user_id = ?'),
+      deleteIdentities: db.prepare<[string, string]>(
+        'DELETE FROM user_identities WHERE app_id = ? AND user_id = ?',
+      ),
       insertSession: db.prepare<[string, string, string, string]>(
         'INSERT INTO user_sessions (app_id, id, user_id, doc) VALUES (?, ?, ?, ?)',
       ),
@@ -39,7 +45,9 @@ export class EmbeddedUserRepository implements UserRepository {
         'SELECT doc FROM user_sessions WHERE app_id = ? AND id = ?',
       ),
       deleteSession: db.prepare<[string, string]>('DELETE FROM user_sessions WHERE app_id = ? AND id = ?'),
-      deleteSessions: db.prepare<[string, string]>('DELETE FROM user_sessions WHERE app_id = ? AND user_id = ?'),
+      deleteSessions: db.prepare<[string, string]>(
+        'DELETE FROM user_sessions WHERE app_id = ? AND user_id = ?',
+      ),
       dropUsers: db.prepare<[string]>('DELETE FROM users WHERE app_id = ?'),
       dropIdentities: db.prepare<[string]>('DELETE FROM user_identities WHERE app_id = ?'),
       dropSessions: db.prepare<[string]>('DELETE FROM user_sessions WHERE app_id = ?'),
@@ -52,7 +60,12 @@ export class EmbeddedUserRepository implements UserRepository {
       this.db
         .transaction(() => {
           for (const identity of record.identities) {
-            const { changes } = this.stmt.insertIdentity.run(appId, identity.provider_type, identity.id, record.id);
+            const { changes } = this.stmt.insertIdentity.run(
+              appId,
+              identity.provider_type,
+              identity.id,
+              record.id,
+            );
             if (changes === 0) throw identityTaken();
           }
           this.stmt.insertUser.run(appId, record.id, JSON.stringify(record));
@@ -72,7 +85,9 @@ export class EmbeddedUserRepository implements UserRepository {
 
   listUsers(appId: AppId, options: { limit?: number } = {}): Promise<UserRecord[]> {
     return settle(() =>
-      this.stmt.listUsers.all(appId, Math.floor(options.limit ?? 10_000)).map((row) => JSON.parse(row.doc) as UserRecord),
+      this.stmt.listUsers
+        .all(appId, Math.floor(options.limit ?? 10_000))
+        .map((row) => JSON.parse(row.doc) as UserRecord),
     );
   }
 

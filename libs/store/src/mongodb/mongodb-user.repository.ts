@@ -27,14 +27,15 @@ interface SessionDoc {
 /** Indexes of the users and sessions collections (idempotent). */
 export async function ensureUserIndexes(db: Db): Promise<void> {
   await Promise.all([
-    db
-      .collection('users')
-      .createIndex({ appId: 1, identity_keys: 1 }, {
+    db.collection('users').createIndex(
+      { appId: 1, identity_keys: 1 },
+      {
         unique: true,
         name: 'app_identity',
         // A user always has an identity; the filter keeps a stray empty array from colliding with another.
         partialFilterExpression: { 'identity_keys.0': { $exists: true } },
-      }),
+      },
+    ),
     db.collection('users').createIndex({ appId: 1, created_at: 1, _id: 1 }, { name: 'app_created' }),
     db.collection('user_sessions').createIndex({ appId: 1, userId: 1 }, { name: 'app_user' }),
   ]);
@@ -73,7 +74,11 @@ export class MongoUserRepository implements UserRepository {
     return toUser(await this.users.findOne({ _id: `${appId}/${userId}`, appId }));
   }
 
-  async findUserByIdentity(appId: AppId, providerType: string, externalId: string): Promise<UserRecord | null> {
+  async findUserByIdentity(
+    appId: AppId,
+    providerType: string,
+    externalId: string,
+  ): Promise<UserRecord | null> {
     const key = identityKey({ provider_type: providerType, id: externalId });
     return toUser(await this.users.findOne({ appId, identity_keys: key }));
   }

@@ -40,7 +40,9 @@ export function describeUserContract(stores: () => { store: Store; other: Store 
       const created = await store.users.createUser(appId, user('ada@example.com'));
       expect(created.appId).toBe(appId);
       expect(await other.users.findUserById(appId, created.id)).toEqual(created);
-      expect(await other.users.findUserByIdentity(appId, 'local-userpass', 'ada@example.com')).toEqual(created);
+      expect(await other.users.findUserByIdentity(appId, 'local-userpass', 'ada@example.com')).toEqual(
+        created,
+      );
       expect(await store.users.findUserByIdentity(appId, 'custom-token', 'ada@example.com')).toBeNull();
       expect(await store.users.findUserById(appId, new ObjectId().toHexString())).toBeNull();
     });
@@ -52,7 +54,9 @@ export function describeUserContract(stores: () => { store: Store; other: Store 
       const inB = await store.users.createUser(b, user('same@example.com'));
       expect(inA.id).not.toBe(inB.id);
       expect(await store.users.findUserById(b, inA.id)).toBeNull();
-      expect((await store.users.findUserByIdentity(b, 'local-userpass', 'same@example.com'))?.id).toBe(inB.id);
+      expect((await store.users.findUserByIdentity(b, 'local-userpass', 'same@example.com'))?.id).toBe(
+        inB.id,
+      );
       expect((await store.users.listUsers(a)).map((u) => u.id)).toEqual([inA.id]);
     });
 
@@ -73,7 +77,8 @@ export function describeUserContract(stores: () => { store: Store; other: Store 
       const { store } = stores();
       const appId = newAppId();
       const ids: string[] = [];
-      for (const n of [1, 2, 3]) ids.push((await store.users.createUser(appId, user(`u${n}@example.com`))).id);
+      for (const n of [1, 2, 3])
+        ids.push((await store.users.createUser(appId, user(`u${n}@example.com`))).id);
       expect((await store.users.listUsers(appId)).map((u) => u.id)).toEqual(ids);
       expect((await store.users.listUsers(appId, { limit: 2 })).map((u) => u.id)).toEqual(ids.slice(0, 2));
     });
@@ -90,7 +95,9 @@ export function describeUserContract(stores: () => { store: Store; other: Store 
       });
       expect(updated).toMatchObject({ disabled: true, confirmed: true, password_hash: 'scrypt$new' });
       expect(await other.users.findUserById(appId, created.id)).toEqual(updated);
-      expect(await store.users.updateUser(appId, new ObjectId().toHexString(), { disabled: true })).toBeNull();
+      expect(
+        await store.users.updateUser(appId, new ObjectId().toHexString(), { disabled: true }),
+      ).toBeNull();
       expect(await store.users.updateUser(newAppId(), created.id, { disabled: false })).toBeNull();
     });
 
@@ -117,7 +124,9 @@ export function describeUserContract(stores: () => { store: Store; other: Store 
       expect(await store.users.findUserById(appId, u.id)).toBeNull();
       expect(await store.users.getSession(appId, s3.id)).toBeNull();
       const again = await store.users.createUser(appId, user('sess@example.com'));
-      expect((await store.users.findUserByIdentity(appId, 'local-userpass', 'sess@example.com'))?.id).toBe(again.id);
+      expect((await store.users.findUserByIdentity(appId, 'local-userpass', 'sess@example.com'))?.id).toBe(
+        again.id,
+      );
     });
 
     it('dropApp removes every user and session of that app only', async () => {

@@ -39,7 +39,8 @@ export async function verifyCustomToken(
   secrets: Record<string, string>,
   token: string,
 ): Promise<CustomTokenIdentity> {
-  const algorithm = typeof provider.config.signingAlgorithm === 'string' ? provider.config.signingAlgorithm : 'HS256';
+  const algorithm =
+    typeof provider.config.signingAlgorithm === 'string' ? provider.config.signingAlgorithm : 'HS256';
   if (!ALGORITHMS.has(algorithm)) throw new CustomTokenRejected(`unsupported signing algorithm ${algorithm}`);
   if (provider.config.useJWKURI === true) throw new CustomTokenRejected('JWK URIs are not supported');
   const keys = secretNames(provider)
@@ -54,7 +55,8 @@ export async function verifyCustomToken(
   let payload: JWTPayload | undefined;
   for (const key of keys) {
     try {
-      const verifyKey = algorithm === 'HS256' ? new TextEncoder().encode(key) : await importSPKI(key, algorithm);
+      const verifyKey =
+        algorithm === 'HS256' ? new TextEncoder().encode(key) : await importSPKI(key, algorithm);
       ({ payload } = await jwtVerify(token, verifyKey, {
         algorithms: [algorithm],
         ...(audiences.length > 0 ? { audience: audiences } : {}),
@@ -65,7 +67,8 @@ export async function verifyCustomToken(
     }
   }
   if (!payload) throw new CustomTokenRejected('token is invalid, expired, or signed with an unknown key');
-  if (typeof payload.sub !== 'string' || payload.sub === '') throw new CustomTokenRejected('token has no sub');
+  if (typeof payload.sub !== 'string' || payload.sub === '')
+    throw new CustomTokenRejected('token has no sub');
 
   const data: Record<string, unknown> = {};
   for (const field of provider.metadata_fields) {
