@@ -4,7 +4,7 @@ export type { Logger } from 'pino';
 
 /**
  * The platform's structured logger: one JSON object per line on stdout, `service` on every line.
- * Authorization headers, API keys and secrets are redacted wherever they appear under these paths.
+ * Authorization headers, API keys, secrets and user credentials are redacted wherever they appear under these paths.
  */
 export function createLogger(level: string, bindings: Record<string, unknown> = {}): Logger {
   return pino({
@@ -25,6 +25,17 @@ export function createLogger(level: string, bindings: Record<string, unknown> = 
         '*.secret',
         '*.key',
         '*.token',
+        // application-auth credentials (reference §3.2) and the jobs that carry them
+        'req.headers.password',
+        'req.headers.jwttokenstring',
+        'headers.password',
+        'headers.jwtTokenString',
+        'password',
+        '*.password',
+        'userAuth',
+        '*.userAuth',
+        'refreshToken',
+        '*.refreshToken',
       ],
       censor: '[redacted]',
     },
