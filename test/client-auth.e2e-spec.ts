@@ -554,6 +554,65 @@ describe('client auth and users (standalone)', () => {
       ]);
     });
 
+    it('lets a user make API keys that log in and call endpoints as that user; server keys still work', async () => {
+      const keysApp = await deployApp(platform, {
+        'anon-user': provider('anon-user'),
+        'api-key': provider('api-key'),
+      });
+      const session = (await expectOk(await login(platform, keysApp, 'anon-user', {}))).json;
+      const asUser = { authorization: `Bearer ${session.refresh_token}` };
+      const created = await expectOk(
+        await clientApi(platform, 'POST', 'auth/api_keys', { name: 'laptop' }, asUser),
+        201,
+      );
+      expect(created.json).toEqual({
+        _id: expect.stringMatching(/^[0-9a-f]{24}$/),
+        key: expect.stringMatching(/^[A-Za-z0-9]{64}$/),
+        name: 'laptop',
+        disabled: false,
+      });
+      const { _id: keyId, key } = created.json;
+      const listed = await expectOk(
+        await clientApi(platform, 'GET', 'auth/api_keys', undefined, {
+          authorization: `Bearer ${session.access_token}`,
+        }),
+      );
+      expect(listed.json).toEqual([{ _id: keyId, name: 'laptop', disabled: false }]);
+
+      const viaKey = await expectOk(await platform.call(keysApp, '/whoami', { headers: { apiKey: key } }));
+      expect(viaKey.json.user).toMatchObject({ id: session.user_id, type: 'normal' });
+      const keyLogin = (await expectOk(await login(platform, keysApp, 'api-key', { key }))).json;
+      expect(keyLogin.user_id).toBe(session.user_id);
+
+      await expectOk(
+        await clientApi(platform, 'PUT', `auth/api_keys/${keyId}/disable`, undefined, asUser),
+        204,
+      );
+      expect((await platform.call(keysApp, '/whoami', { headers: { apiKey: key } })).status).toBe(401);
+      expect((await login(platform, keysApp, 'api-key', { key })).status).toBe(401);
+      await expectOk(
+        await clientApi(platform, 'PUT', `auth/api_keys/${keyId}/enable`, undefined, asUser),
+        204,
+      );
+      await expectOk(await platform.call(keysApp, '/whoami', { headers: { apiKey: key } }));
+      await expectOk(await clientApi(platform, 'DELETE', `auth/api_keys/${keyId}`, undefined, asUser), 204);
+      const gone = await platform.call(keysApp, '/whoami', { headers: { apiKey: key } });
+      expect(gone.status).toBe(401);
+      expect(gone.json.error_code).toBe('InvalidSession');
+      expect((await clientApi(platform, 'GET', `auth/api_keys/${keyId}`, undefined, asUser)).status).toBe(
+        404,
+      );
+
+      const server = await expectOk(
+        await platform.admin('POST', `/apps/${keysApp}/api-keys`, { name: 'server' }),
+        201,
+      );
+      const viaServerKey = await expectOk(
+        await platform.call(keysApp, '/whoami', { headers: { apiKey: server.json.key } }),
+      );
+      expect(viaServerKey.json.user).toMatchObject({ id: server.json.id, type: 'server' });
+    });
+
     it('deleting the app deletes its users', async () => {
       const other = await deployApp(platform, { 'anon-user': provider('anon-user') });
       const session = (await expectOk(await login(platform, other, 'anon-user', {}))).json;

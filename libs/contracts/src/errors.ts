@@ -34,6 +34,7 @@ export const ErrorCode = {
   UserAlreadyConfirmed: 'UserAlreadyConfirmed',
   UserNotFound: 'UserNotFound',
   UserDisabled: 'UserDisabled',
+  APIKeyNotFound: 'APIKeyNotFound',
   // control plane
   BadRequest: 'BadRequest',
   Unauthorized: 'Unauthorized',

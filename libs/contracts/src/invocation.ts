@@ -89,6 +89,7 @@ export const AUTH_FAILURE_CODES = [
   'UserAlreadyConfirmed',
   'UserNotFound',
   'UserDisabled',
+  'APIKeyNotFound',
   'InvalidParameter',
   'MissingParameter',
 ] as const;

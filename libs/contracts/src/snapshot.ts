@@ -28,6 +28,11 @@ export interface RouteSnapshot {
   api_keys: { id: string; name: string; hash: string; disabled: boolean }[];
   /** Verifies users' Bearer access tokens at the gateway without I/O; absent while the app has none. */
   auth_signing_key?: string;
+  /**
+   * True when the `api-key` provider is enabled: an `apiKey` header that matches no server key may be
+   * a user API key, which only the worker (with the store) can check.
+   */
+  user_api_keys?: boolean;
 }
 
 /**

@@ -40,6 +40,21 @@ export interface SessionRecord {
   expires_at: string;
 }
 
+/**
+ * A user API key (reference §3.2, "api-key" provider): made by a logged-in user through the client
+ * API, it logs in as, and calls endpoints as, that user. Only its hash is stored.
+ */
+export interface UserApiKeyRecord {
+  id: string;
+  appId: string;
+  userId: string;
+  name: string;
+  /** hex SHA-256 of the key (see @portico/auth `hashApiKey`). */
+  hash: string;
+  disabled: boolean;
+  created_at: string;
+}
+
 /** Which client-API call a `client-auth` invocation performs (`InvocationJob.clientAuth.op`). */
 export const CLIENT_AUTH_OPS = [
   'login',
@@ -52,6 +67,12 @@ export const CLIENT_AUTH_OPS = [
   'refresh',
   'logout',
   'profile',
+  'api-key-create',
+  'api-key-list',
+  'api-key-get',
+  'api-key-delete',
+  'api-key-enable',
+  'api-key-disable',
 ] as const;
 export type ClientAuthOp = (typeof CLIENT_AUTH_OPS)[number];
 
@@ -65,6 +86,8 @@ export const ClientAuthJobSchema = z.object({
   userId: z.string().optional(),
   /** Refresh / logout: the verified refresh token, whose hash must match the session. */
   refreshToken: z.string().optional(),
+  /** The user API key a `api-key-*` call names. */
+  apiKeyId: z.string().optional(),
 });
 export type ClientAuthJob = z.infer<typeof ClientAuthJobSchema>;
 
@@ -77,5 +100,7 @@ export const UserAuthJobSchema = z.discriminatedUnion('via', [
   z.object({ via: z.literal('token'), userId: z.string() }),
   z.object({ via: z.literal('local-userpass'), email: z.string(), password: z.string() }),
   z.object({ via: z.literal('custom-token'), token: z.string() }),
+  /** An `apiKey` header that is none of the app's server keys: maybe a user API key. */
+  z.object({ via: z.literal('api-key'), key: z.string() }),
 ]);
 export type UserAuthJob = z.infer<typeof UserAuthJobSchema>;

@@ -5,6 +5,7 @@ import type {
   DeploymentSpec,
   InvocationLogEntry,
   SessionRecord,
+  UserApiKeyRecord,
   UserRecord,
 } from '@portico/contracts';
 
@@ -171,14 +172,22 @@ export interface UserRepository {
   listUsers(appId: AppId, options?: { limit?: number }): Promise<UserRecord[]>;
   /** The updated user, or null when it does not exist. */
   updateUser(appId: AppId, userId: string, patch: UserPatch): Promise<UserRecord | null>;
-  /** Deletes the user and its sessions; false when it did not exist. */
+  /** Deletes the user, its sessions and API keys; false when it did not exist. */
   deleteUser(appId: AppId, userId: string): Promise<boolean>;
   createSession(appId: AppId, session: SessionRecord): Promise<void>;
   getSession(appId: AppId, sessionId: string): Promise<SessionRecord | null>;
   deleteSession(appId: AppId, sessionId: string): Promise<boolean>;
   /** Revokes every session of the user; returns how many there were. */
   deleteSessions(appId: AppId, userId: string): Promise<number>;
-  /** Removes every user and session of the app (on app deletion). */
+  /** Stores a user API key; PorticoError Conflict when its hash exists in the app. */
+  createApiKey(appId: AppId, key: UserApiKeyRecord): Promise<void>;
+  findApiKeyByHash(appId: AppId, hash: string): Promise<UserApiKeyRecord | null>;
+  /** The user's keys, oldest first. */
+  listApiKeys(appId: AppId, userId: string): Promise<UserApiKeyRecord[]>;
+  /** False when the user has no such key. */
+  setApiKeyDisabled(appId: AppId, userId: string, keyId: string, disabled: boolean): Promise<boolean>;
+  deleteApiKey(appId: AppId, userId: string, keyId: string): Promise<boolean>;
+  /** Removes every user, session and user API key of the app (on app deletion). */
   dropApp(appId: AppId): Promise<void>;
 }
 

@@ -15,7 +15,7 @@ export interface Principal {
 }
 
 /** What Bearer verification needs of the app: its id and token signing key. */
-export type TokenFacts = Pick<RouteSnapshot, 'appId' | 'auth_signing_key'>;
+export type TokenFacts = Pick<RouteSnapshot, 'appId' | 'auth_signing_key' | 'user_api_keys'>;
 
 const pendingUser = (id: string): GuestUser => ({
   id,
@@ -82,7 +82,12 @@ export function authenticate(
   const key = single(headers.apikey) ?? single(headers['api-key']);
   if (key !== undefined) {
     const matched = apiKeys.match(key);
-    if (matched === undefined) throw GatewayErrors.invalidSession();
+    if (matched === undefined) {
+      // Maybe a user's own API key: those live with the users, so the worker checks it.
+      if (app.user_api_keys === true)
+        return { user: pendingUser(''), runAsSystem: false, userAuth: { via: 'api-key', key } };
+      throw GatewayErrors.invalidSession();
+    }
     return {
       user: {
         id: matched.id,

@@ -50,4 +50,30 @@ describe('parseClientApiUrl', () => {
     ).toBeUndefined();
     expect(parseClientApiUrl('POST', '/app/a-abcde/endpoint/auth/session')).toBeUndefined();
   });
+
+  it("recognises a user's API key calls", () => {
+    const id = 'a'.repeat(24);
+    expect(parseClientApiUrl('POST', '/api/client/v2.0/auth/api_keys')).toEqual({
+      scope: 'user',
+      op: 'api-key-create',
+    });
+    expect(parseClientApiUrl('GET', '/api/client/v2.0/auth/api_keys')).toEqual({
+      scope: 'user',
+      op: 'api-key-list',
+    });
+    expect(parseClientApiUrl('GET', `/api/client/v2.0/auth/api_keys/${id}`)).toEqual({
+      scope: 'user',
+      op: 'api-key-get',
+      apiKeyId: id,
+    });
+    expect(parseClientApiUrl('DELETE', `/api/client/v2.0/auth/api_keys/${id}`)?.op).toBe('api-key-delete');
+    expect(parseClientApiUrl('PUT', `/api/client/v2.0/auth/api_keys/${id}/enable`)?.op).toBe(
+      'api-key-enable',
+    );
+    expect(parseClientApiUrl('PUT', `/api/client/v2.0/auth/api_keys/${id}/disable`)?.op).toBe(
+      'api-key-disable',
+    );
+    expect(parseClientApiUrl('PUT', '/api/client/v2.0/auth/api_keys/not-an-id/enable')).toBeUndefined();
+    expect(parseClientApiUrl('DELETE', '/api/client/v2.0/auth/api_keys')).toBeUndefined();
+  });
 });

@@ -5,10 +5,14 @@ import type { ClientAuthOp } from '@portico/contracts';
  * - `app/<appId>/auth/providers/<provider>/login` (POST)
  * - `app/<appId>/auth/providers/local-userpass/{register, confirm, confirm/call, reset, reset/call}` (POST)
  * - `auth/session` (POST refresh, DELETE logout) and `auth/profile` (GET): the app comes from the token.
+ * - `auth/api_keys` (GET list, POST create), `auth/api_keys/<id>` (GET, DELETE),
+ *   `auth/api_keys/<id>/{enable,disable}` (PUT): the user's API keys.
  */
 export type ClientApiCall =
   | { scope: 'app'; appId: string; op: ClientAuthOp; provider: string }
-  | { scope: 'session'; op: 'refresh' | 'logout' | 'profile' };
+  | { scope: 'session'; op: 'refresh' | 'logout' | 'profile' }
+  /** A user's own API keys (`auth/api_keys[/<id>[/enable|/disable]]`), with the user's token. */
+  | { scope: 'user'; op: ClientAuthOp; apiKeyId?: string };
 
 export const CLIENT_API_PREFIX = '/api/client/v2.0/';
 
@@ -34,6 +38,20 @@ export function parseClientApiUrl(method: string, url: string): ClientApiCall | 
     return undefined;
   }
   if (path === 'auth/profile') return method === 'GET' ? { scope: 'session', op: 'profile' } : undefined;
+  const keys = /^auth\/api_keys(?:\/([0-9a-f]{24})(?:\/(enable|disable))?)?$/.exec(path);
+  if (keys) {
+    const [, apiKeyId, toggle] = keys;
+    if (apiKeyId === undefined) {
+      if (method === 'GET') return { scope: 'user', op: 'api-key-list' };
+      return method === 'POST' ? { scope: 'user', op: 'api-key-create' } : undefined;
+    }
+    if (toggle !== undefined)
+      return method === 'PUT'
+        ? { scope: 'user', op: `api-key-${toggle}` as ClientAuthOp, apiKeyId }
+        : undefined;
+    if (method === 'GET') return { scope: 'user', op: 'api-key-get', apiKeyId };
+    return method === 'DELETE' ? { scope: 'user', op: 'api-key-delete', apiKeyId } : undefined;
+  }
   const m = /^app\/([^/]+)\/auth\/providers\/([^/]+)\/(.+)$/.exec(path);
   if (!m || method !== 'POST') return undefined;
   let appId: string;

@@ -72,7 +72,20 @@ export class ClientApiService {
       const key = found?.snapshot.auth_signing_key;
       if (!found || key === undefined) throw invalidSession();
       app = found;
-      if (call.op === 'profile') {
+      if (call.scope === 'user') {
+        // realm-web sends the refresh token for API key calls, other clients the access token: both
+        // name the user; a refresh token's session must still be live (the worker checks).
+        const refresh = await verifyAppToken(key, appId, token, 'refresh');
+        const access = refresh ? undefined : await verifyAppToken(key, appId, token, 'access');
+        if (!refresh && !access) throw invalidSession();
+        clientAuth = {
+          op: call.op,
+          ...(call.apiKeyId === undefined ? {} : { apiKeyId: call.apiKeyId }),
+          ...(refresh
+            ? { userId: refresh.sub, sessionId: refresh.sid, refreshToken: token }
+            : { userId: access?.sub }),
+        };
+      } else if (call.op === 'profile') {
         const claims = await verifyAppToken(key, appId, token, 'access');
         if (!claims) throw invalidSession();
         clientAuth = { op: 'profile', userId: claims.sub };

@@ -42,6 +42,9 @@ export function projectSnapshot(app: Pick<AppRecord, 'id' | 'name'>, deployment:
     secrets,
     api_keys: spec.api_keys.map(({ id, name, hash, disabled }) => ({ id, name, hash, disabled })),
     ...(spec.auth_signing_key ? { auth_signing_key: spec.auth_signing_key } : {}),
+    ...(spec.auth_providers?.['api-key'] && !spec.auth_providers['api-key'].disabled
+      ? { user_api_keys: true }
+      : {}),
   };
 }
 

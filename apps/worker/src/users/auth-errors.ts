@@ -35,6 +35,7 @@ export const AuthFailures = {
   nameInUse: () => new AuthFailure('AccountNameInUse', 'name already in use', 409),
   alreadyConfirmed: () => new AuthFailure('UserAlreadyConfirmed', 'user already confirmed', 409),
   userNotFound: () => new AuthFailure('UserNotFound', 'user not found', 404),
+  apiKeyNotFound: () => new AuthFailure('APIKeyNotFound', 'API key not found', 404),
   invalidToken: () => new AuthFailure('AuthError', 'invalid token data', 400),
   badRequest: (message: string) => new AuthFailure('InvalidParameter', message, 400),
   noSigningKey: () =>

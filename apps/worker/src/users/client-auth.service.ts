@@ -4,6 +4,7 @@ import { z } from 'zod';
 import {
   REFRESH_TOKEN_TTL_SECONDS,
   digestsEqual,
+  generateApiKey,
   hashApiKey,
   hashPassword,
   hashRefreshToken,
@@ -19,6 +20,7 @@ import {
   type ClientAuthJob,
   type InvocationJob,
   type InvocationResponse,
+  type UserApiKeyRecord,
   type UserRecord,
 } from '@portico/contracts';
 import { STORE, type Store } from '@portico/store';
@@ -46,6 +48,7 @@ const ResetCall = z.object({
 });
 const EmailOnly = z.object({ email: z.string().min(1) });
 const KeyLogin = z.object({ key: z.string().min(1) });
+const NewApiKey = z.object({ name: z.string().trim().min(1).max(128) });
 const TokenLogin = z.object({ token: z.string().min(1).optional(), key: z.string().min(1).optional() });
 const LoginOptions = z
   .object({
@@ -130,6 +133,13 @@ export class ClientAuthService {
         return this.logout(op, config);
       case 'profile':
         return this.profile(op, config);
+      case 'api-key-create':
+      case 'api-key-list':
+      case 'api-key-get':
+      case 'api-key-delete':
+      case 'api-key-enable':
+      case 'api-key-disable':
+        return this.userApiKeys(job, op, config);
     }
   }
 
@@ -166,13 +176,19 @@ export class ClientAuthService {
         const { key: apiKey } = parseBody(job, KeyLogin);
         const hash = hashApiKey(apiKey);
         const match = config.apiKeys.find((k) => !k.disabled && digestsEqual(k.hash, hash));
-        if (!match) throw AuthFailures.authFailed('invalid API key');
-        user = await this.users.findOrCreate(
-          appId,
-          { id: match.id, provider_type: 'api-key' },
-          { type: 'server', data: { name: match.name } },
-          true,
-        );
+        if (match) {
+          user = await this.users.findOrCreate(
+            appId,
+            { id: match.id, provider_type: 'api-key' },
+            { type: 'server', data: { name: match.name } },
+            true,
+          );
+          break;
+        }
+        // A user's own key logs in as that user.
+        const userKey = await this.store.users.findApiKeyByHash(asAppId(appId), hash);
+        if (!userKey || userKey.disabled) throw AuthFailures.authFailed('invalid API key');
+        user = await this.users.byId(appId, userKey.userId);
         break;
       }
       case 'custom-token': {
@@ -439,6 +455,52 @@ export class ClientAuthService {
   private async logout(op: ClientAuthJob, config: AuthConfig): Promise<InvocationResponse> {
     const session = await this.liveSession(op, config);
     await this.store.users.deleteSession(asAppId(config.appId), session.id);
+    return empty(204);
+  }
+
+  /**
+   * A logged-in user's own API keys (the `api-key` provider must be enabled). The key is shown once,
+   * at creation; only its hash is stored.
+   */
+  private async userApiKeys(
+    job: InvocationJob,
+    op: ClientAuthJob,
+    config: AuthConfig,
+  ): Promise<InvocationResponse> {
+    this.provider(config, 'api-key');
+    if (op.sessionId !== undefined) await this.liveSession(op, config);
+    const user = op.userId === undefined ? null : await this.users.byId(config.appId, op.userId);
+    if (!user || user.disabled) throw AuthFailures.invalidSession();
+    const appId = asAppId(config.appId);
+    const view = (k: UserApiKeyRecord) => ({ _id: k.id, name: k.name, disabled: k.disabled });
+    const keyId = op.apiKeyId ?? '';
+    if (op.op === 'api-key-create') {
+      const { name } = parseBody(job, NewApiKey);
+      const key = generateApiKey();
+      const record: UserApiKeyRecord = {
+        id: new ObjectId().toHexString(),
+        appId: config.appId,
+        userId: user.id,
+        name,
+        hash: hashApiKey(key),
+        disabled: false,
+        created_at: new Date().toISOString(),
+      };
+      await this.store.users.createApiKey(appId, record);
+      return json(201, { ...view(record), key });
+    }
+    if (op.op === 'api-key-list')
+      return json(200, (await this.store.users.listApiKeys(appId, user.id)).map(view));
+    if (op.op === 'api-key-get') {
+      const found = (await this.store.users.listApiKeys(appId, user.id)).find((k) => k.id === keyId);
+      if (!found) throw AuthFailures.apiKeyNotFound();
+      return json(200, view(found));
+    }
+    const done =
+      op.op === 'api-key-delete'
+        ? await this.store.users.deleteApiKey(appId, user.id, keyId)
+        : await this.store.users.setApiKeyDisabled(appId, user.id, keyId, op.op === 'api-key-disable');
+    if (!done) throw AuthFailures.apiKeyNotFound();
     return empty(204);
   }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { verifyPassword } from '@portico/auth';
-import type { GuestUser, InvocationJob, UserRecord } from '@portico/contracts';
+import { hashApiKey, verifyPassword } from '@portico/auth';
+import { asAppId, type GuestUser, type InvocationJob, type UserRecord } from '@portico/contracts';
 import { STORE, type Store } from '@portico/store';
 import { AuthConfigCache, type AuthConfig } from './auth-config.cache';
 import { AuthFailures } from './auth-errors';
@@ -19,7 +19,7 @@ export class EndpointUserService {
   private readonly users: UserDirectory;
 
   constructor(
-    @Inject(STORE) store: Store,
+    @Inject(STORE) private readonly store: Store,
     private readonly configs: AuthConfigCache,
   ) {
     this.users = new UserDirectory(store);
@@ -58,6 +58,11 @@ export class EndpointUserService {
         });
         if (!user?.password_hash || user.confirmed === false) return null;
         return (await verifyPassword(auth.password, user.password_hash)) ? user : null;
+      }
+      case 'api-key': {
+        if (!enabled('api-key')) return null;
+        const key = await this.store.users.findApiKeyByHash(asAppId(config.appId), hashApiKey(auth.key));
+        return key && !key.disabled ? this.users.byId(config.appId, key.userId) : null;
       }
       case 'custom-token': {
         const provider = enabled('custom-token');

@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
-import type { AppId, SessionRecord, UserRecord } from '@portico/contracts';
+import type { AppId, SessionRecord, UserApiKeyRecord, UserRecord } from '@portico/contracts';
 import type { UserPatch, UserRepository } from '../store.port';
 import { settle } from '../shared/settle';
-import { identityTaken } from '../shared/users';
+import { apiKeyTaken, identityTaken } from '../shared/users';
 
 const parseUser = (row: { doc: string } | undefined): UserRecord | null =>
   row ? (JSON.parse(row.doc) as UserRecord) : null;
@@ -48,6 +48,28 @@ export class EmbeddedUserRepository implements UserRepository {
       deleteSessions: db.prepare<[string, string]>(
         'DELETE FROM user_sessions WHERE app_id = ? AND user_id = ?',
       ),
+      insertKey: db.prepare<[string, string, string, string, string]>(
+        'INSERT OR IGNORE INTO user_api_keys (app_id, id, user_id, hash, doc) VALUES (?, ?, ?, ?, ?)',
+      ),
+      keyByHash: db.prepare<[string, string], { doc: string }>(
+        'SELECT doc FROM user_api_keys WHERE app_id = ? AND hash = ?',
+      ),
+      keysOfUser: db.prepare<[string, string], { doc: string }>(
+        'SELECT doc FROM user_api_keys WHERE app_id = ? AND user_id = ? ORDER BY seq',
+      ),
+      getKey: db.prepare<[string, string, string], { doc: string }>(
+        'SELECT doc FROM user_api_keys WHERE app_id = ? AND user_id = ? AND id = ?',
+      ),
+      setKey: db.prepare<[string, string, string]>(
+        'UPDATE user_api_keys SET doc = ? WHERE app_id = ? AND id = ?',
+      ),
+      deleteKey: db.prepare<[string, string, string]>(
+        'DELETE FROM user_api_keys WHERE app_id = ? AND user_id = ? AND id = ?',
+      ),
+      deleteKeysOfUser: db.prepare<[string, string]>(
+        'DELETE FROM user_api_keys WHERE app_id = ? AND user_id = ?',
+      ),
+      dropKeys: db.prepare<[string]>('DELETE FROM user_api_keys WHERE app_id = ?'),
       dropUsers: db.prepare<[string]>('DELETE FROM users WHERE app_id = ?'),
       dropIdentities: db.prepare<[string]>('DELETE FROM user_identities WHERE app_id = ?'),
       dropSessions: db.prepare<[string]>('DELETE FROM user_sessions WHERE app_id = ?'),
@@ -112,6 +134,7 @@ export class EmbeddedUserRepository implements UserRepository {
           const deleted = this.stmt.deleteUser.run(appId, userId).changes > 0;
           this.stmt.deleteIdentities.run(appId, userId);
           this.stmt.deleteSessions.run(appId, userId);
+          this.stmt.deleteKeysOfUser.run(appId, userId);
           return deleted;
         })
         .immediate(),
@@ -139,11 +162,57 @@ export class EmbeddedUserRepository implements UserRepository {
     return settle(() => this.stmt.deleteSessions.run(appId, userId).changes);
   }
 
+  createApiKey(appId: AppId, key: UserApiKeyRecord): Promise<void> {
+    return settle(() => {
+      const record = { ...key, appId };
+      const { changes } = this.stmt.insertKey.run(
+        appId,
+        key.id,
+        key.userId,
+        key.hash,
+        JSON.stringify(record),
+      );
+      if (changes === 0) throw apiKeyTaken();
+    });
+  }
+
+  findApiKeyByHash(appId: AppId, hash: string): Promise<UserApiKeyRecord | null> {
+    return settle(() => {
+      const row = this.stmt.keyByHash.get(appId, hash);
+      return row ? (JSON.parse(row.doc) as UserApiKeyRecord) : null;
+    });
+  }
+
+  listApiKeys(appId: AppId, userId: string): Promise<UserApiKeyRecord[]> {
+    return settle(() =>
+      this.stmt.keysOfUser.all(appId, userId).map((row) => JSON.parse(row.doc) as UserApiKeyRecord),
+    );
+  }
+
+  setApiKeyDisabled(appId: AppId, userId: string, keyId: string, disabled: boolean): Promise<boolean> {
+    return settle(() =>
+      this.db
+        .transaction(() => {
+          const row = this.stmt.getKey.get(appId, userId, keyId);
+          if (!row) return false;
+          const next = { ...(JSON.parse(row.doc) as UserApiKeyRecord), disabled };
+          this.stmt.setKey.run(JSON.stringify(next), appId, keyId);
+          return true;
+        })
+        .immediate(),
+    );
+  }
+
+  deleteApiKey(appId: AppId, userId: string, keyId: string): Promise<boolean> {
+    return settle(() => this.stmt.deleteKey.run(appId, userId, keyId).changes > 0);
+  }
+
   dropApp(appId: AppId): Promise<void> {
     return settle(() => {
       this.db
         .transaction(() => {
           this.stmt.dropSessions.run(appId);
+          this.stmt.dropKeys.run(appId);
           this.stmt.dropIdentities.run(appId);
           this.stmt.dropUsers.run(appId);
         })

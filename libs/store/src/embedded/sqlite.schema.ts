@@ -81,6 +81,18 @@ CREATE TABLE IF NOT EXISTS user_sessions (
   PRIMARY KEY (app_id, id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS user_sessions_by_user ON user_sessions (app_id, user_id);
+
+CREATE TABLE IF NOT EXISTS user_api_keys (
+  seq INTEGER PRIMARY KEY,
+  app_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  doc TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS user_api_keys_by_id ON user_api_keys (app_id, id);
+CREATE UNIQUE INDEX IF NOT EXISTS user_api_keys_by_hash ON user_api_keys (app_id, hash);
+CREATE INDEX IF NOT EXISTS user_api_keys_by_user ON user_api_keys (app_id, user_id, seq);
 `;
 
 /**

@@ -1,7 +1,7 @@
 import type { Collection, Db } from 'mongodb';
-import type { AppId, SessionRecord, UserRecord } from '@portico/contracts';
+import type { AppId, SessionRecord, UserApiKeyRecord, UserRecord } from '@portico/contracts';
 import type { UserPatch, UserRepository } from '../store.port';
-import { identityKey, identityTaken } from '../shared/users';
+import { apiKeyTaken, identityKey, identityTaken } from '../shared/users';
 import { isDuplicateKey } from './mongodb-errors';
 
 /**
@@ -15,6 +15,16 @@ interface UserDoc {
   appId: string;
   identity_keys: string[];
   created_at: string;
+  doc: string;
+}
+interface ApiKeyDoc {
+  _id: string;
+  appId: string;
+  userId: string;
+  hash: string;
+  created_at: string;
+  disabled: boolean;
+  /** The record as JSON text; `disabled` above is the live value (it alone is updated). */
   doc: string;
 }
 interface SessionDoc {
@@ -38,6 +48,8 @@ export async function ensureUserIndexes(db: Db): Promise<void> {
     ),
     db.collection('users').createIndex({ appId: 1, created_at: 1, _id: 1 }, { name: 'app_created' }),
     db.collection('user_sessions').createIndex({ appId: 1, userId: 1 }, { name: 'app_user' }),
+    db.collection('user_api_keys').createIndex({ appId: 1, hash: 1 }, { unique: true, name: 'app_hash' }),
+    db.collection('user_api_keys').createIndex({ appId: 1, userId: 1, created_at: 1 }, { name: 'app_user' }),
   ]);
 }
 
@@ -47,8 +59,10 @@ const toUser = (doc: UserDoc | null): UserRecord | null => (doc ? (JSON.parse(do
 export class MongoUserRepository implements UserRepository {
   private readonly users: Collection<UserDoc>;
   private readonly sessions: Collection<SessionDoc>;
+  private readonly apiKeys: Collection<ApiKeyDoc>;
 
   constructor(db: Db) {
+    this.apiKeys = db.collection<ApiKeyDoc>('user_api_keys');
     this.users = db.collection<UserDoc>('users');
     this.sessions = db.collection<SessionDoc>('user_sessions');
   }
@@ -108,7 +122,10 @@ export class MongoUserRepository implements UserRepository {
 
   async deleteUser(appId: AppId, userId: string): Promise<boolean> {
     const { deletedCount } = await this.users.deleteOne({ _id: `${appId}/${userId}`, appId });
-    await this.sessions.deleteMany({ appId, userId });
+    await Promise.all([
+      this.sessions.deleteMany({ appId, userId }),
+      this.apiKeys.deleteMany({ appId, userId }),
+    ]);
     return deletedCount > 0;
   }
 
@@ -136,7 +153,51 @@ export class MongoUserRepository implements UserRepository {
     return deletedCount;
   }
 
+  async createApiKey(appId: AppId, key: UserApiKeyRecord): Promise<void> {
+    try {
+      await this.apiKeys.insertOne({
+        _id: `${appId}/${key.id}`,
+        appId,
+        userId: key.userId,
+        hash: key.hash,
+        created_at: key.created_at,
+        disabled: key.disabled,
+        doc: JSON.stringify({ ...key, appId }),
+      });
+    } catch (err) {
+      if (isDuplicateKey(err)) throw apiKeyTaken();
+      throw err;
+    }
+  }
+
+  async findApiKeyByHash(appId: AppId, hash: string): Promise<UserApiKeyRecord | null> {
+    const doc = await this.apiKeys.findOne({ appId, hash });
+    return doc ? { ...(JSON.parse(doc.doc) as UserApiKeyRecord), disabled: doc.disabled } : null;
+  }
+
+  async listApiKeys(appId: AppId, userId: string): Promise<UserApiKeyRecord[]> {
+    const docs = await this.apiKeys.find({ appId, userId }).sort({ created_at: 1, _id: 1 }).toArray();
+    return docs.map((d) => ({ ...(JSON.parse(d.doc) as UserApiKeyRecord), disabled: d.disabled }));
+  }
+
+  async setApiKeyDisabled(appId: AppId, userId: string, keyId: string, disabled: boolean): Promise<boolean> {
+    const { matchedCount } = await this.apiKeys.updateOne(
+      { _id: `${appId}/${keyId}`, appId, userId },
+      { $set: { disabled } },
+    );
+    return matchedCount > 0;
+  }
+
+  async deleteApiKey(appId: AppId, userId: string, keyId: string): Promise<boolean> {
+    const { deletedCount } = await this.apiKeys.deleteOne({ _id: `${appId}/${keyId}`, appId, userId });
+    return deletedCount > 0;
+  }
+
   async dropApp(appId: AppId): Promise<void> {
-    await Promise.all([this.users.deleteMany({ appId }), this.sessions.deleteMany({ appId })]);
+    await Promise.all([
+      this.users.deleteMany({ appId }),
+      this.sessions.deleteMany({ appId }),
+      this.apiKeys.deleteMany({ appId }),
+    ]);
   }
 }

@@ -129,6 +129,46 @@ export function describeUserContract(stores: () => { store: Store; other: Store 
       );
     });
 
+    it('stores user API keys by hash, lists, disables and deletes them per user', async () => {
+      const { store, other } = stores();
+      const appId = newAppId();
+      const u = await store.users.createUser(appId, user('keys@example.com'));
+      const v = await store.users.createUser(appId, user('keys2@example.com'));
+      const key = (name: string, userId = u.id) => ({
+        id: new ObjectId().toHexString(),
+        appId: '',
+        userId,
+        name,
+        hash: randomBytes(32).toString('hex'),
+        disabled: false,
+        created_at: new Date().toISOString(),
+      });
+      const [k1, k2] = [key('laptop'), key('phone')];
+      await store.users.createApiKey(appId, k1);
+      await store.users.createApiKey(appId, k2);
+      expect(await other.users.findApiKeyByHash(appId, k1.hash)).toEqual({ ...k1, appId });
+      expect(await store.users.findApiKeyByHash(newAppId(), k1.hash)).toBeNull();
+      await expect(store.users.createApiKey(appId, { ...key('dup'), hash: k1.hash })).rejects.toMatchObject({
+        code: ErrorCode.Conflict,
+      });
+      expect((await store.users.listApiKeys(appId, u.id)).map((k) => k.name)).toEqual(['laptop', 'phone']);
+      expect(await store.users.listApiKeys(appId, v.id)).toEqual([]);
+      // Another user cannot touch them.
+      expect(await store.users.setApiKeyDisabled(appId, v.id, k1.id, true)).toBe(false);
+      expect(await store.users.deleteApiKey(appId, v.id, k1.id)).toBe(false);
+      expect(await store.users.setApiKeyDisabled(appId, u.id, k1.id, true)).toBe(true);
+      expect((await other.users.findApiKeyByHash(appId, k1.hash))?.disabled).toBe(true);
+      expect((await store.users.listApiKeys(appId, u.id))[0].disabled).toBe(true);
+      expect(await store.users.deleteApiKey(appId, u.id, k2.id)).toBe(true);
+      expect(await store.users.findApiKeyByHash(appId, k2.hash)).toBeNull();
+      await store.users.createApiKey(appId, key('v-key', v.id));
+      expect(await store.users.deleteUser(appId, u.id)).toBe(true);
+      expect(await store.users.findApiKeyByHash(appId, k1.hash)).toBeNull();
+      expect(await store.users.listApiKeys(appId, v.id)).toHaveLength(1);
+      await store.users.dropApp(appId);
+      expect(await store.users.listApiKeys(appId, v.id)).toEqual([]);
+    });
+
     it('dropApp removes every user and session of that app only', async () => {
       const { store } = stores();
       const [a, b] = [newAppId(), newAppId()];
