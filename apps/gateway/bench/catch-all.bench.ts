@@ -25,6 +25,7 @@ import {
 } from '@portico/contracts';
 import { createAtlasCodecRegistry } from '@portico/formats';
 import { LoggingModule } from '@portico/logging';
+import { ClientApiService } from '../src/client-api/client-api.service';
 import { EndpointPipeline } from '../src/endpoint-pipeline.service';
 import { ATLAS_CODECS } from '../src/gateway.constants';
 import { createGatewayApp, GatewayModule } from '../src/gateway.module';
@@ -94,6 +95,7 @@ class RawBodyParsing implements OnModuleInit {
     transportProvider,
     { provide: ATLAS_CODECS, useFactory: createAtlasCodecRegistry },
     RouterCache,
+    ClientApiService,
     EndpointPipeline,
     RawBodyParsing,
   ],
