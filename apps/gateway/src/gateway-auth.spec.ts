@@ -176,6 +176,8 @@ describe('gateway validation and authentication (real HTTP)', () => {
         identities: [],
       });
       expect(transport.lastJob.runAsSystem).toBe(false);
+      // The worker fills in the stored user when there is one.
+      expect(transport.lastJob.userAuth).toEqual({ via: 'run-as', userId: '64ec0282b7f5b14275ccd462' });
     });
 
     it('script authentication answers 501 until it is implemented', async () => {

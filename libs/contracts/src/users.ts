@@ -102,5 +102,10 @@ export const UserAuthJobSchema = z.discriminatedUnion('via', [
   z.object({ via: z.literal('custom-token'), token: z.string() }),
   /** An `apiKey` header that is none of the app's server keys: maybe a user API key. */
   z.object({ via: z.literal('api-key'), key: z.string() }),
+  /**
+   * The function's `run_as_user_id`: the stored user fills `context.user` (a disabled one is refused);
+   * an id with no user here (e.g. an imported app's Atlas user) keeps the bare id.
+   */
+  z.object({ via: z.literal('run-as'), userId: z.string() }),
 ]);
 export type UserAuthJob = z.infer<typeof UserAuthJobSchema>;

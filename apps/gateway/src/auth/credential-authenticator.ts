@@ -71,6 +71,7 @@ export function authenticate(
     return {
       user: { id: fn.run_as_user_id, type: 'normal', data: {}, custom_data: {}, identities: [] },
       runAsSystem: false,
+      userAuth: { via: 'run-as', userId: fn.run_as_user_id },
     };
   }
   if (fn.has_user_script) throw GatewayErrors.scriptAuthUnsupported();

@@ -236,6 +236,33 @@ describe('ClientAuthService and EndpointUserService (real SQLite store)', () => 
     );
   });
 
+  it('run_as_user_id: the stored user when there is one, the bare id when not, refused when disabled', async () => {
+    const login = bodyOf(
+      await service.handle(
+        job({ op: 'login', provider: 'custom-function' }, { device: 'd-run', pin: '1234' }),
+        callFunction,
+      ),
+    );
+    const runAs = (userId: string) => {
+      const j = job(undefined, undefined, { via: 'run-as', userId });
+      return { ...j, user: { ...j.user, id: userId } };
+    };
+    await expect(endpointUsers.resolve(runAs(login.user_id))).resolves.toMatchObject({
+      id: login.user_id,
+      identities: [{ id: 'd-run', provider_type: 'custom-function' }],
+    });
+    const atlasId = '64ec0282b7f5b14275ccd462';
+    await expect(endpointUsers.resolve(runAs(atlasId))).resolves.toEqual({
+      id: atlasId,
+      type: 'normal',
+      data: {},
+      custom_data: {},
+      identities: [],
+    });
+    await store.users.updateUser(APP, login.user_id, { disabled: true });
+    await expectFailure(endpointUsers.resolve(runAs(login.user_id)), 'InvalidSession', 401);
+  });
+
   it('refresh and profile: a live session gives a new access token; a wrong refresh token does not', async () => {
     const login = bodyOf(
       await service.handle(

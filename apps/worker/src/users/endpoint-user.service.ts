@@ -31,6 +31,15 @@ export class EndpointUserService {
     if (!auth) return job.user;
     const config = await this.configs.get(job.appId, job.version);
     if (!config) throw AuthFailures.invalidSession();
+    if (auth.via === 'run-as') {
+      const stored = await this.users.byId(config.appId, auth.userId);
+      if (!stored) return job.user;
+      if (stored.disabled) throw AuthFailures.invalidSession();
+      const customData = job.userOptions?.fetchCustomUserData
+        ? await this.users.customData(config, stored.id)
+        : {};
+      return toGuestUser(stored, customData);
+    }
     const user = await this.authenticate(job, config);
     if (!user || user.disabled) throw AuthFailures.invalidSession();
     const customData = job.userOptions?.fetchCustomUserData
@@ -47,6 +56,7 @@ export class EndpointUserService {
     };
     switch (auth?.via) {
       case undefined:
+      case 'run-as':
         return null;
       case 'token':
         return this.users.byId(config.appId, auth.userId);
