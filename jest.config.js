@@ -12,7 +12,9 @@ const swc = [
   },
 ];
 const common = {
-  transform: { '^.+\\.ts$': swc },
+  // jose (JWTs) ships only as ES modules, which Jest's CommonJS loader cannot require: compile it too.
+  transform: { '^.+\\.ts$': swc, '^.+/node_modules/jose/.+\\.js$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   moduleNameMapper: { '^@portico/(.*)$': '<rootDir>/libs/$1/src' },
   testEnvironment: 'node',
 };

@@ -28,6 +28,7 @@ import {
 import { createAtlasCodecRegistry } from '@portico/formats';
 import { LoggingModule } from '@portico/logging';
 import { GatewayMetrics } from '@portico/metrics';
+import { ClientApiService } from '../src/client-api/client-api.service';
 import { EndpointPipeline } from '../src/endpoint-pipeline.service';
 import { ATLAS_CODECS } from '../src/gateway.constants';
 import { createGatewayApp, GatewayModule } from '../src/gateway.module';
@@ -99,6 +100,7 @@ class RawBodyParsing implements OnModuleInit {
     { provide: GatewayMetrics, useFactory: () => GatewayMetrics.on() },
     { provide: ATLAS_CODECS, useFactory: createAtlasCodecRegistry },
     RouterCache,
+    ClientApiService,
     EndpointPipeline,
     RawBodyParsing,
   ],

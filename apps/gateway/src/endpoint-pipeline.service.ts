@@ -15,6 +15,8 @@ import { PORTICO_LOGGER, type Logger } from '@portico/logging';
 import { GatewayMetrics } from '@portico/metrics';
 import { authenticate } from './auth/credential-authenticator';
 import { DataApiPipeline } from './data-api/data-api-pipeline.service';
+import { parseClientApiUrl } from './client-api/client-api-url';
+import { ClientApiService } from './client-api/client-api.service';
 import { assertPayloadSignature, assertQuerySecret } from './auth/payload-validator';
 import { authenticateWebhook } from './auth/webhook-credentials';
 import { ATLAS_CODECS } from './gateway.constants';
@@ -56,6 +58,7 @@ export class EndpointPipeline {
     @Inject(PORTICO_LOGGER) private readonly logger: Logger,
     private readonly dataApi: DataApiPipeline,
     private readonly metrics: GatewayMetrics,
+    private readonly clientApi: ClientApiService,
   ) {
     this.negotiator = codecs.negotiator(['JSON', 'EJSON']);
   }
@@ -68,7 +71,13 @@ export class EndpointPipeline {
     let knownApp: string | undefined; // the metrics label: an app that exists, never a client's guess
     try {
       const url = parseEndpointUrl(request.url) ?? parseLegacyWebhookUrl(request.url);
-      if (url === undefined) throw GatewayErrors.endpointNotFound(pathOf(request.url));
+      if (url === undefined) {
+        // The client login/session API (users, tokens) shares the data-plane port.
+        const clientCall = parseClientApiUrl(request.method, request.url);
+        if (clientCall === undefined) throw GatewayErrors.endpointNotFound(pathOf(request.url));
+        await this.clientApi.handle(clientCall, requestId, request, reply, (id) => (appId = id));
+        return;
+      }
       appId = url.appId;
       const app = this.cache.peek(appId) ?? (await this.cache.get(appId));
       if (app === null) throw GatewayErrors.appNotFound(appId);
@@ -128,9 +137,13 @@ export class EndpointPipeline {
     );
     if (validation === 'SECRET_AS_QUERY_PARAM') assertQuerySecret(spec, secrets, secret);
     // A legacy webhook may carry its credentials in the body, so it authenticates after reading it.
-    const early = spec.webhook === undefined ? authenticate(fn, headers, app.apiKeys) : undefined;
+    const checked =
+      spec.webhook === undefined ? authenticate(fn, headers, app.apiKeys, app.snapshot) : undefined;
+    // Awaited only when it is a promise (the Bearer path): no extra tick for the common case.
+    const early = checked instanceof Promise ? await checked : checked;
     const body = announcesBody(headers) ? await readBody(request.raw, limits.max_request_bytes) : null;
-    const principal = early ?? authenticateWebhook(fn, headers, body, app.apiKeys);
+    const authenticated = early ?? authenticateWebhook(fn, headers, body, app.apiKeys, app.snapshot);
+    const principal = authenticated instanceof Promise ? await authenticated : authenticated;
     if (validation === 'VERIFY_PAYLOAD') {
       const signature =
         spec.webhook === undefined
@@ -170,6 +183,13 @@ export class EndpointPipeline {
         runAsSystem: principal.runAsSystem,
         pool: app.snapshot.pool,
         canEvaluate: spec.can_evaluate,
+        ...(principal.userAuth && {
+          userAuth: principal.userAuth,
+          userOptions: {
+            createUserOnAuth: spec.create_user_on_auth,
+            fetchCustomUserData: spec.fetch_custom_user_data,
+          },
+        }),
       });
       this.answer(reply, result, codec.mediaType, app.snapshot.appId, requestId);
     } finally {

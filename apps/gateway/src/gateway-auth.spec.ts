@@ -1,4 +1,10 @@
-import { generateApiKey, hashApiKey } from '@portico/auth';
+import {
+  generateApiKey,
+  generateSigningKey,
+  hashApiKey,
+  issueAccessToken,
+  issueRefreshToken,
+} from '@portico/auth';
 import {
   APP_AUTH_FN,
   buildEndpoint,
@@ -15,9 +21,11 @@ const VECTOR_BODY = '{ "message": "Hello!" }';
 const VECTOR_SIGNATURE = 'sha256=d4f0537db4e230d7a6028a6f7c3bb1b57c9d16f39176d78697e559ac333e0b36';
 const KEY = generateApiKey();
 const REVOKED_KEY = generateApiKey();
+const SIGNING_KEY = generateSigningKey();
 
 const snapshot = buildSnapshot({
   appId: APP,
+  auth_signing_key: SIGNING_KEY,
   functions: {
     system: SYSTEM_FN,
     asUser: {
@@ -168,6 +176,8 @@ describe('gateway validation and authentication (real HTTP)', () => {
         identities: [],
       });
       expect(transport.lastJob.runAsSystem).toBe(false);
+      // The worker fills in the stored user when there is one.
+      expect(transport.lastJob.userAuth).toEqual({ via: 'run-as', userId: '64ec0282b7f5b14275ccd462' });
     });
 
     it('script authentication needs no credentials: the worker runs the script and decides the user', async () => {
@@ -214,7 +224,29 @@ describe('gateway validation and authentication (real HTTP)', () => {
       );
     });
 
-    it('rejects any Bearer token (even alongside a valid key) with 401 InvalidSession', async () => {
+    it('admits a valid access token of the app and hands its user id to the worker', async () => {
+      const token = await issueAccessToken(SIGNING_KEY, APP, 'user-7');
+      const res = await call('/app', { headers: [['Authorization', `Bearer ${token}`]] });
+      expect(res.status).toBe(200);
+      expect(transport.lastJob.userAuth).toEqual({ via: 'token', userId: 'user-7' });
+      expect(transport.lastJob.user.id).toBe('user-7');
+      expect(transport.lastJob.runAsSystem).toBe(false);
+      expect(transport.lastJob.userOptions).toEqual({ createUserOnAuth: false, fetchCustomUserData: false });
+    });
+
+    it("rejects refresh tokens, other apps' tokens and garbage as Bearer, even alongside a valid key", async () => {
+      for (const token of [
+        await issueRefreshToken(SIGNING_KEY, APP, 'user-7', 'session-1'),
+        await issueAccessToken(SIGNING_KEY, 'other-abcde', 'user-7'),
+        await issueAccessToken(generateSigningKey(), APP, 'user-7'),
+      ]) {
+        await expectRejected(
+          call('/app', { headers: [['Authorization', `Bearer ${token}`]] }),
+          401,
+          'InvalidSession',
+          'invalid session: error finding user for endpoint',
+        );
+      }
       await expectRejected(
         call('/app', { headers: [['Authorization', 'Bearer abc.def.ghi']] }),
         401,
@@ -239,18 +271,17 @@ describe('gateway validation and authentication (real HTTP)', () => {
       await expectRejected(call('/app', { headers: [['password', 'pw']] }), 400, 'MissingParameter', message);
     });
 
-    it('answers email+password and jwtTokenString with 401 until those providers exist', async () => {
-      await expectRejected(
-        call('/app', {
-          headers: [
-            ['email', 'a@b.c'],
-            ['password', 'pw'],
-          ],
-        }),
-        401,
-        'InvalidSession',
-      );
-      await expectRejected(call('/app', { headers: [['jwtTokenString', 'x.y.z']] }), 401, 'InvalidSession');
+    it('hands email+password and jwtTokenString to the worker, which owns the users', async () => {
+      const res = await call('/app', {
+        headers: [
+          ['email', 'a@b.c'],
+          ['password', 'pw'],
+        ],
+      });
+      expect(res.status).toBe(200);
+      expect(transport.lastJob.userAuth).toEqual({ via: 'local-userpass', email: 'a@b.c', password: 'pw' });
+      await call('/app', { headers: [['jwtTokenString', 'x.y.z']] });
+      expect(transport.lastJob.userAuth).toEqual({ via: 'custom-token', token: 'x.y.z' });
     });
 
     it('answers no credentials with 400 InvalidParameter', async () => {

@@ -9,6 +9,7 @@ import { PinoNestLogger, PORTICO_LOGGER, type Logger } from '@portico/logging';
 import { GatewayMetrics, MetricsModule } from '@portico/metrics';
 import { CatchAllRoute } from './catch-all-route.service';
 import { DataApiPipeline } from './data-api/data-api-pipeline.service';
+import { ClientApiService } from './client-api/client-api.service';
 import { EndpointPipeline } from './endpoint-pipeline.service';
 import { ATLAS_CODECS } from './gateway.constants';
 import { DeletedAppMetrics } from './metrics/deleted-app-metrics.service';
@@ -59,6 +60,7 @@ export class GatewayModule {
         DeletedAppMetrics,
         RouterCache,
         DataApiPipeline,
+        ClientApiService,
         EndpointPipeline,
         CatchAllRoute,
       ],

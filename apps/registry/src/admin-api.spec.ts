@@ -644,6 +644,14 @@ describe('admin REST API over HTTP', () => {
           'GET /admin/v1/apps/{appId}/data-api',
           'DELETE /admin/v1/apps/{appId}/data-api',
           'POST /admin/v1/apps/{appId}/import',
+          'GET /admin/v1/apps/{appId}/auth/providers',
+          'PUT /admin/v1/apps/{appId}/auth/providers',
+          'PUT /admin/v1/apps/{appId}/auth/custom_user_data',
+          'GET /admin/v1/apps/{appId}/users',
+          'POST /admin/v1/apps/{appId}/users',
+          'PATCH /admin/v1/apps/{appId}/users/{userId}',
+          'DELETE /admin/v1/apps/{appId}/users/{userId}',
+          'DELETE /admin/v1/apps/{appId}/users/{userId}/sessions',
         ].sort(),
       );
       const createApp = doc.paths['/admin/v1/apps'].post;

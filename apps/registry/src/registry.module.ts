@@ -7,6 +7,8 @@ import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { AppsController } from './apps/apps.controller';
 import { AppsService } from './apps/apps.service';
+import { AuthProvidersController } from './auth-providers/auth-providers.controller';
+import { AuthProvidersService } from './auth-providers/auth-providers.service';
 import { AdminAuthGuard } from './auth/admin-auth.guard';
 import { DataApiController } from './data-api/data-api.controller';
 import { DataApiService } from './data-api/data-api.service';
@@ -35,6 +37,8 @@ import { SecretsService } from './secrets/secrets.service';
 import { InProcessRegistryClient } from './snapshots/in-process-registry-client.service';
 import { SnapshotService } from './snapshots/snapshot.service';
 import { ValuesController } from './values/values.controller';
+import { UsersController } from './users/users.controller';
+import { UsersService } from './users/users.service';
 import { ValuesService } from './values/values.service';
 
 export { resolveAdminToken, type ResolvedAdminToken } from './auth/admin-token';
@@ -62,6 +66,8 @@ export { connectRegistryRpc } from './rpc/connect-registry-rpc';
     ValuesController,
     SecretsController,
     ApiKeysController,
+    AuthProvidersController,
+    UsersController,
     LogsController,
     DeploymentsController,
     DataApiController,
@@ -95,6 +101,8 @@ export { connectRegistryRpc } from './rpc/connect-registry-rpc';
     ValuesService,
     SecretsService,
     ApiKeysService,
+    AuthProvidersService,
+    UsersService,
     LogsService,
     DataApiService,
     ImportService,

@@ -24,6 +24,8 @@ import { BundleCache } from './bundle-cache.service';
 import { runDataApi } from './data-api/data-api.runner';
 import { createDataHostCalls } from './data-host-calls';
 import { InvocationLogWriter } from './invocation-log-writer.service';
+import { withPlatformFunctions } from './users/platform-function';
+import { UserInvocations } from './users/user-invocations.service';
 
 /** This worker instance, as recorded in the invocation log. */
 const WORKER_ID = `${hostname()}/${process.pid}`;
@@ -53,6 +55,7 @@ export class InvocationService {
     private readonly logWriter: InvocationLogWriter,
     @Inject(PORTICO_LOGGER) private readonly logger: Logger,
     private readonly metrics: WorkerMetrics,
+    private readonly users: UserInvocations,
   ) {}
 
   async invoke(job: InvocationJob): Promise<InvocationResult> {
@@ -87,8 +90,8 @@ export class InvocationService {
       );
     }
     const found = this.bundles.get(job.appId, job.version);
-    const bundle: FunctionBundle | null = found instanceof Promise ? await found : found;
-    if (!bundle) {
+    const loaded: FunctionBundle | null = found instanceof Promise ? await found : found;
+    if (!loaded) {
       return failed(
         job,
         {
@@ -99,12 +102,9 @@ export class InvocationService {
         startedAt,
       );
     }
-    // can_evaluate (reference §3.3): refused requests run nothing, not even a Data API action.
-    const checking = ruleDenial(job, bundle);
-    const denial = checking && (await checking);
-    if (denial) return { ...failed(job, denial.error, startedAt), logs: denial.logs };
-    if (job.kind === 'data-api') return runDataApi(this.store.data, bundle, job, startedAt);
-    if (!Object.hasOwn(bundle.functions, job.functionName)) {
+    const bundle = withPlatformFunctions(loaded);
+    const runsFunction = job.kind === undefined || job.kind === 'function';
+    if (runsFunction && !Object.hasOwn(loaded.functions, job.functionName)) {
       return failed(
         job,
         { code: 'FunctionNotFound', message: `function not found: '${job.functionName}'`, status: 404 },
@@ -124,13 +124,34 @@ export class InvocationService {
       return http(call);
     };
     try {
-      const result = await this.sandbox.run(bundle, job, hostCalls);
-      this.metrics.sandboxRan(result.cold);
-      return result;
+      // Users first (client login/session calls; `context.user` for application auth), so that
+      // can_evaluate sees the authenticated user.
+      return await this.users.run(
+        job,
+        (next) => this.runAuthorized(bundle, next, hostCalls, startedAt),
+        startedAt,
+      );
     } finally {
       // Requests the function left running must not outlive it.
       http?.close();
     }
+  }
+
+  /** The can_evaluate conditions (reference §3.3), then the Data API action or the function. */
+  private async runAuthorized(
+    bundle: FunctionBundle,
+    job: InvocationJob,
+    hostCalls: HostCallHandler,
+    startedAt: number,
+  ): Promise<InvocationResult> {
+    // Refused requests run nothing, not even a Data API action.
+    const checking = ruleDenial(job, bundle);
+    const denial = checking && (await checking);
+    if (denial) return { ...failed(job, denial.error, startedAt), logs: denial.logs };
+    if (job.kind === 'data-api') return runDataApi(this.store.data, bundle, job, startedAt);
+    const result = await this.sandbox.run(bundle, job, hostCalls);
+    this.metrics.sandboxRan(result.cold);
+    return result;
   }
 
   /** One data handler per bundle: it is bound to the bundle's app only, so it can be shared by its calls. */

@@ -5,6 +5,10 @@ import { InvocationLogWriter } from './invocation-log-writer.service';
 import { InvocationService } from './invocation.service';
 import { SandboxLifecycle } from './sandbox-lifecycle.service';
 import { sandboxProvider } from './sandbox.provider';
+import { AuthConfigCache } from './users/auth-config.cache';
+import { ClientAuthService } from './users/client-auth.service';
+import { EndpointUserService } from './users/endpoint-user.service';
+import { UserInvocations } from './users/user-invocations.service';
 
 export interface WorkerModuleOptions {
   /** Provides `REGISTRY_CLIENT` (in-process in standalone mode, Redis RPC in cluster mode). */
@@ -28,6 +32,10 @@ export class WorkerModule {
         BundleCache,
         InvocationLogWriter,
         InvocationService,
+        AuthConfigCache,
+        ClientAuthService,
+        EndpointUserService,
+        UserInvocations,
       ],
       exports: [InvocationService, InvocationLogWriter, WorkerMetrics],
     };

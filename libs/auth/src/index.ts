@@ -3,3 +3,5 @@ export * from './api-key-matcher';
 export * from './payload-signature';
 export * from './secret-compare';
 export * from './expressions';
+export * from './password-hash';
+export * from './app-tokens';

@@ -98,6 +98,12 @@ export interface DeploymentSpec {
   allowed_request_origins?: string[];
   /** npm dependencies of the functions (reference §1.5). */
   dependencies?: DependencyBundle;
+  /**
+   * Key (base64url, 32 random bytes) that signs the app's user access and refresh tokens. Generated with
+   * the app and carried into every version; never returned by the admin API. Absent in older apps until
+   * their next change.
+   */
+  auth_signing_key?: string;
 }
 
 export interface AppRecord {

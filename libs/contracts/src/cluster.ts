@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { GuestRequestSchema, InvocationJobSchema } from './invocation';
+import { AUTH_FAILURE_CODES, GuestRequestSchema, InvocationJobSchema } from './invocation';
 
 /**
  * Names on the wire in cluster mode (DESIGN (1)–(4)). Every Redis key, queue and channel starts with
@@ -56,12 +56,10 @@ export const InvocationResultWireSchema = z.object({
         'MemoryLimitExceeded',
         'ResponseTooLarge',
         'FunctionNotFound',
-        'InvalidSession',
         'InternalServerError',
         'ServiceUnavailable',
         'NoMatchingRule',
-        'InvalidParameter',
-        'MissingParameter',
+        ...AUTH_FAILURE_CODES,
       ]),
       message: z.string(),
       status: z.number().int().optional(),

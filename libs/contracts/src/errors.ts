@@ -28,6 +28,15 @@ export const ErrorCode = {
   DomainNotAllowed: 'DomainNotAllowed',
   /** `context.http` failed on the network (DNS, connection, timeout, oversized response). */
   HTTPError: 'HTTPError',
+  // users and the client login/session API (reference §2.5 vocabulary)
+  InvalidPassword: 'InvalidPassword',
+  AuthError: 'AuthError',
+  AuthProviderNotFound: 'AuthProviderNotFound',
+  AccountNameInUse: 'AccountNameInUse',
+  UserAlreadyConfirmed: 'UserAlreadyConfirmed',
+  UserNotFound: 'UserNotFound',
+  UserDisabled: 'UserDisabled',
+  APIKeyNotFound: 'APIKeyNotFound',
   // control plane
   BadRequest: 'BadRequest',
   Unauthorized: 'Unauthorized',

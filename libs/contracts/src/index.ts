@@ -11,3 +11,4 @@ export * from './ports';
 export * from './cluster';
 export * from './admission';
 export * from './import-report';
+export * from './users';

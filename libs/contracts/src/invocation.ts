@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { INVOCATION_KINDS } from './atlas-config';
 import { DataApiCallSchema } from './data-api';
+import { ClientAuthJobSchema, UserAuthJobSchema } from './users';
 
 /**
  * The request as the guest sees it (reference §2.2, §2.6 `context.request`). Built once by the gateway;
@@ -74,6 +75,12 @@ export const InvocationJobSchema = z.object({
   canEvaluate: z.record(z.string(), z.unknown()).optional(),
   /** Set when `kind` is `data-api`: the action to run on the app's data. */
   dataApi: DataApiCallSchema.optional(),
+  /** Application auth for the worker to complete (Bearer user or credential headers); absent otherwise. */
+  userAuth: UserAuthJobSchema.optional(),
+  /** The endpoint's `create_user_on_auth` / `fetch_custom_user_data` (reference §1.2). */
+  userOptions: z.object({ createUserOnAuth: z.boolean(), fetchCustomUserData: z.boolean() }).optional(),
+  /** `kind: 'client-auth'`: the login / session call to perform. */
+  clientAuth: ClientAuthJobSchema.optional(),
 });
 export type InvocationJob = z.infer<typeof InvocationJobSchema>;
 
@@ -85,6 +92,22 @@ export interface InvocationResponse {
   body: Uint8Array | null;
 }
 
+/** Failures of user authentication and the client login/session API (reference §2.5 vocabulary). */
+export const AUTH_FAILURE_CODES = [
+  'InvalidSession',
+  'InvalidPassword',
+  'AuthError',
+  'AuthProviderNotFound',
+  'AccountNameInUse',
+  'UserAlreadyConfirmed',
+  'UserNotFound',
+  'UserDisabled',
+  'APIKeyNotFound',
+  'InvalidParameter',
+  'MissingParameter',
+] as const;
+export type AuthFailureCode = (typeof AUTH_FAILURE_CODES)[number];
+
 /** A guest-visible failure; the gateway renders it as the Atlas error body. */
 export interface InvocationFailure {
   code:
@@ -93,13 +116,11 @@ export interface InvocationFailure {
     | 'MemoryLimitExceeded'
     | 'ResponseTooLarge'
     | 'FunctionNotFound'
-    /** A `run_as_user_id_script_source` gave no user (401, reference §3.1, §3.4). */
-    | 'InvalidSession'
+    /** `InvalidSession` (in AuthFailureCode) also covers a `run_as_user_id_script_source` that gave no user. */
     | 'InternalServerError'
     | 'ServiceUnavailable'
     | 'NoMatchingRule'
-    | 'InvalidParameter'
-    | 'MissingParameter';
+    | AuthFailureCode;
   message: string;
   /**
    * HTTP status to answer with. Unset for tenant-caused failures (then 400, reference §7.1); set by

@@ -29,6 +29,13 @@ export interface RouteSnapshot {
   api_keys: { id: string; name: string; hash: string; disabled: boolean }[];
   /** The Data API settings (reference §1.3); absent when the app has none or has it disabled. */
   data_api?: DataApiFacts;
+  /** Verifies users' Bearer access tokens at the gateway without I/O; absent while the app has none. */
+  auth_signing_key?: string;
+  /**
+   * True when the `api-key` provider is enabled: an `apiKey` header that matches no server key may be
+   * a user API key, which only the worker (with the store) can check.
+   */
+  user_api_keys?: boolean;
 }
 
 /** What the gateway needs to serve the Data API (reference §1.3): its settings minus the user script. */

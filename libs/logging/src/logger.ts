@@ -34,6 +34,13 @@ export const REDACTED_PATHS: readonly string[] = [
   '*.apiKey',
   '*.api_key',
   '*.jwtTokenString',
+  // what a job carries for application auth (reference §3.2) and the client session API
+  'userAuth',
+  '*.userAuth',
+  'refreshToken',
+  '*.refreshToken',
+  '*.refresh_token',
+  '*.access_token',
 ];
 
 /** The text that replaces a redacted value. */

@@ -1,4 +1,13 @@
-import type { AppId, AppRecord, Deployment, DeploymentSpec, InvocationLogEntry } from '@portico/contracts';
+import type {
+  AppId,
+  AppRecord,
+  Deployment,
+  DeploymentSpec,
+  InvocationLogEntry,
+  SessionRecord,
+  UserApiKeyRecord,
+  UserRecord,
+} from '@portico/contracts';
 
 /**
  * Platform metadata: apps, their immutable deployments and their invocation logs.
@@ -147,10 +156,46 @@ export interface TenantDataRepository {
   dropApp(appId: AppId): Promise<void>;
 }
 
+/** What `updateUser` may change; identities never change once created. */
+export type UserPatch = Partial<Pick<UserRecord, 'disabled' | 'password_hash' | 'confirmed' | 'data'>>;
+
+/**
+ * An app's users and their sessions (platform metadata, reference §2.6, §3.2). An identity
+ * `(provider_type, id)` belongs to at most one user of an app: `createUser` throws PorticoError
+ * Conflict when one of its identities is taken (two concurrent first logins create one user).
+ */
+export interface UserRepository {
+  createUser(appId: AppId, user: UserRecord): Promise<UserRecord>;
+  findUserById(appId: AppId, userId: string): Promise<UserRecord | null>;
+  findUserByIdentity(appId: AppId, providerType: string, externalId: string): Promise<UserRecord | null>;
+  /** Oldest first. */
+  listUsers(appId: AppId, options?: { limit?: number }): Promise<UserRecord[]>;
+  /** The updated user, or null when it does not exist. */
+  updateUser(appId: AppId, userId: string, patch: UserPatch): Promise<UserRecord | null>;
+  /** Deletes the user, its sessions and API keys; false when it did not exist. */
+  deleteUser(appId: AppId, userId: string): Promise<boolean>;
+  createSession(appId: AppId, session: SessionRecord): Promise<void>;
+  getSession(appId: AppId, sessionId: string): Promise<SessionRecord | null>;
+  deleteSession(appId: AppId, sessionId: string): Promise<boolean>;
+  /** Revokes every session of the user; returns how many there were. */
+  deleteSessions(appId: AppId, userId: string): Promise<number>;
+  /** Stores a user API key; PorticoError Conflict when its hash exists in the app. */
+  createApiKey(appId: AppId, key: UserApiKeyRecord): Promise<void>;
+  findApiKeyByHash(appId: AppId, hash: string): Promise<UserApiKeyRecord | null>;
+  /** The user's keys, oldest first. */
+  listApiKeys(appId: AppId, userId: string): Promise<UserApiKeyRecord[]>;
+  /** False when the user has no such key. */
+  setApiKeyDisabled(appId: AppId, userId: string, keyId: string, disabled: boolean): Promise<boolean>;
+  deleteApiKey(appId: AppId, userId: string, keyId: string): Promise<boolean>;
+  /** Removes every user, session and user API key of the app (on app deletion). */
+  dropApp(appId: AppId): Promise<void>;
+}
+
 /** The store as a whole: one object per process, opened from config, closed on shutdown. */
 export interface Store {
   readonly kind: 'embedded' | 'mongodb';
   readonly metadata: MetadataRepository;
+  readonly users: UserRepository;
   readonly data: TenantDataRepository;
   close(): Promise<void>;
 }

@@ -1,10 +1,19 @@
 import { ApiKeyMatcher, hashApiKey } from '@portico/auth';
-import { authenticateWebhook, bodyCredentials } from './webhook-credentials';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { FunctionFacts, Principal } from './credential-authenticator';
+import { authenticateWebhook as authenticateWith, bodyCredentials } from './webhook-credentials';
 
 const KEY = 'k'.repeat(64);
 const keys = new ApiKeyMatcher([{ id: 'key1', name: 'ci', hash: hashApiKey(KEY), disabled: false }]);
 const appAuth = { private: false, run_as_system: false, has_user_script: false };
 const json = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
+// No Bearer token in these cases, so the answer is synchronous (only the Bearer path returns a promise).
+const authenticateWebhook = (
+  fn: FunctionFacts,
+  headers: IncomingHttpHeaders,
+  body: Uint8Array | null,
+  apiKeys: ApiKeyMatcher,
+): Principal => authenticateWith(fn, headers, body, apiKeys, { appId: 'app-abcde' }) as Principal;
 
 describe('legacy webhook body credentials (reference §3.2)', () => {
   it('reads api-key, email/password and jwtTokenString from a JSON body; nothing from other bodies', () => {

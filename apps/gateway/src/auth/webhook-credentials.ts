@@ -1,7 +1,12 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ApiKeyMatcher } from '@portico/auth';
 import { ErrorCode, PorticoError } from '@portico/contracts';
-import { authenticate, type FunctionFacts, type Principal } from './credential-authenticator';
+import {
+  authenticate,
+  type FunctionFacts,
+  type Principal,
+  type TokenFacts,
+} from './credential-authenticator';
 
 /** Body fields a legacy webhook accepted as credentials (reference §3.2), and the header each stands for. */
 const BODY_CREDENTIALS: [field: string, header: string][] = [
@@ -41,15 +46,16 @@ export function authenticateWebhook(
   headers: IncomingHttpHeaders,
   body: Uint8Array | null,
   apiKeys: ApiKeyMatcher,
-): Principal {
+  app: TokenFacts,
+): Principal | Promise<Principal> {
   const appAuth = !fn.run_as_system && fn.run_as_user_id === undefined && !fn.has_user_script;
   const fromBody = appAuth ? bodyCredentials(body) : undefined;
-  if (fromBody === undefined) return authenticate(fn, headers, apiKeys);
+  if (fromBody === undefined) return authenticate(fn, headers, apiKeys, app);
   if (CREDENTIAL_HEADERS.some((name) => headers[name] !== undefined))
     throw new PorticoError(
       ErrorCode.InvalidParameter,
       'credentials must be sent either in the request headers or in the body, not both',
       400,
     );
-  return authenticate(fn, { ...headers, ...fromBody }, apiKeys);
+  return authenticate(fn, { ...headers, ...fromBody }, apiKeys, app);
 }

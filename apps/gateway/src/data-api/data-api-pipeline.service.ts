@@ -83,7 +83,8 @@ export class DataApiPipeline {
       validation === 'SECRET_AS_QUERY_PARAM',
     );
     if (validation === 'SECRET_AS_QUERY_PARAM') assertQuerySecret(config, secrets, secret);
-    const principal = authenticate(runModeOf(config), headers, app.apiKeys);
+    const authenticated = authenticate(runModeOf(config), headers, app.apiKeys, app.snapshot);
+    const principal = authenticated instanceof Promise ? await authenticated : authenticated;
     const body = announcesBody(headers) ? await readBody(request.raw, limits.max_request_bytes) : null;
     if (validation === 'VERIFY_PAYLOAD') {
       assertPayloadSignature(config, secrets, body, single(headers['endpoint-signature']));
@@ -115,6 +116,13 @@ export class DataApiPipeline {
         runAsSystem: principal.runAsSystem,
         pool: app.snapshot.pool,
         canEvaluate: config.can_evaluate,
+        ...(principal.userAuth && {
+          userAuth: principal.userAuth,
+          userOptions: {
+            createUserOnAuth: config.create_user_on_auth,
+            fetchCustomUserData: config.fetch_custom_user_data,
+          },
+        }),
         dataApi: { action: target.action, version: target.version },
       });
       this.answer(reply, result, codec.mediaType, app.snapshot.appId, requestId);

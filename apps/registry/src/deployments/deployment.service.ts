@@ -11,6 +11,7 @@ import {
   type Deployment,
   type DeploymentSpec,
 } from '@portico/contracts';
+import { generateSigningKey } from '@portico/auth';
 import { STORE, type Store } from '@portico/store';
 import { generateAppId } from '../apps/app-id';
 import { assertValid } from '../common/validation.exception';
@@ -56,6 +57,7 @@ export function emptySpec(): DeploymentSpec {
     secrets: {},
     api_keys: [],
     environment: { tag: '', values: {} },
+    auth_signing_key: generateSigningKey(),
   };
 }
 
@@ -121,6 +123,9 @@ export class DeploymentService {
     for (let attempt = 1; ; attempt++) {
       const { app, deployment: previous } = await this.current(id);
       const next = mutate(structuredClone(previous.spec));
+      // The key that signs user tokens outlives every change (a spec rebuilt by an import included);
+      // apps made before it existed get one with their next change.
+      next.auth_signing_key = previous.spec.auth_signing_key ?? next.auth_signing_key ?? generateSigningKey();
       assertValid(deploymentIssues(next));
       try {
         const current = await this.store.metadata.commitDeployment(id, app.version, next);
@@ -149,11 +154,12 @@ export class DeploymentService {
     return run;
   }
 
-  /** Deletes the app, its deployments, logs and data, then publishes `version: null`. */
+  /** Deletes the app, its deployments, logs, data, users and sessions, then publishes `version: null`. */
   async deleteApp(appId: string): Promise<void> {
     const id = toAppId(appId);
     if (!(await this.store.metadata.deleteApp(id))) throw notFound(`app "${appId}"`);
     await this.store.data.dropApp(id);
+    await this.store.users.dropApp(id);
     this.events.publish({ appId: id, version: null });
   }
 

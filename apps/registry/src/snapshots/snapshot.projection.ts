@@ -46,6 +46,10 @@ export function projectSnapshot(app: Pick<AppRecord, 'id' | 'name'>, deployment:
     secrets,
     api_keys: spec.api_keys.map(({ id, name, hash, disabled }) => ({ id, name, hash, disabled })),
     ...(spec.data_api && !spec.data_api.disabled ? { data_api: projectDataApi(spec.data_api) } : {}),
+    ...(spec.auth_signing_key ? { auth_signing_key: spec.auth_signing_key } : {}),
+    ...(spec.auth_providers?.['api-key'] && !spec.auth_providers['api-key'].disabled
+      ? { user_api_keys: true }
+      : {}),
   };
 }
 

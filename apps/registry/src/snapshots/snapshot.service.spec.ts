@@ -2,7 +2,7 @@ import { asAppId, type DeploymentSpec, type EndpointSpecInput } from '@portico/c
 import { EndpointSpecSchema } from '@portico/contracts';
 import { DeploymentEvents } from '../deployments/deployment-events.service';
 import { DeploymentService } from '../deployments/deployment.service';
-import { createInMemoryStore } from '../testing/in-memory-store';
+import { createInMemoryStore, createTestDeployments } from '../testing/in-memory-store';
 import { InProcessRegistryClient } from './in-process-registry-client.service';
 import { SnapshotService } from './snapshot.service';
 
@@ -147,5 +147,26 @@ describe('InProcessRegistryClient', () => {
     unsubscribe();
     await deployments.change(app.id, (s) => s);
     expect(seen).toEqual([{ appId: asAppId(app.id), version: 3 }]);
+  });
+});
+
+describe('SnapshotService with the deployment service (apps older than user tokens)', () => {
+  it('gives an app without a token signing key one, as a new version, and serves it', async () => {
+    const { store, events, deployments } = createTestDeployments();
+    const snapshots = new SnapshotService(store, events, deployments);
+    const { app } = await deployments.createApp('legacy');
+    // Simulate a deployment stored before the key existed.
+    const stored = store.metadata.deployments.get(`${app.id}@1`);
+    if (!stored) throw new Error('no deployment');
+    delete stored.spec.auth_signing_key;
+    const snapshot = await snapshots.currentSnapshot(app.id);
+    expect(snapshot?.version).toBe(2);
+    expect(snapshot?.auth_signing_key).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    // Later changes keep that key.
+    await deployments.change(app.id, (spec) => ({
+      ...spec,
+      values: { a: { value: 1, from_secret: false } },
+    }));
+    expect((await snapshots.currentSnapshot(app.id))?.auth_signing_key).toBe(snapshot?.auth_signing_key);
   });
 });

@@ -1,8 +1,9 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Optional, type OnModuleDestroy } from '@nestjs/common';
 import { isAppId, type FunctionBundle, type RouteSnapshot } from '@portico/contracts';
 import { STORE, type Store } from '@portico/store';
 import { LRUCache } from 'lru-cache';
 import { DeploymentEvents } from '../deployments/deployment-events.service';
+import { DeploymentService } from '../deployments/deployment.service';
 import { projectBundle, projectSnapshot } from './snapshot.projection';
 
 /** Cache bounds: snapshots are small; bundles carry every source of a version, so they are bounded by size too. */
@@ -44,6 +45,8 @@ export class SnapshotService implements OnModuleDestroy {
   constructor(
     @Inject(STORE) private readonly store: Store,
     events: DeploymentEvents,
+    /** Gives apps made before user tokens existed their signing key (see `currentSnapshot`). */
+    @Optional() private readonly deployments?: DeploymentService,
   ) {
     this.unsubscribe = events.subscribe(({ appId, version }) => {
       if (version === null) this.evict(appId);
@@ -64,6 +67,12 @@ export class SnapshotService implements OnModuleDestroy {
     if (cached) return cached;
     const deployment = await this.store.metadata.getDeployment(appId, app.version);
     if (!deployment) return null;
+    if (!deployment.spec.auth_signing_key && this.deployments) {
+      // An app from before user tokens: any committed change gives it its key (DeploymentService),
+      // so commit an unchanged spec once and serve that version.
+      await this.deployments.change(appId, (spec) => spec);
+      return this.currentSnapshot(appId);
+    }
     const snapshot = deepFreeze(projectSnapshot(app, deployment));
     this.snapshots.set(key, snapshot);
     return snapshot;

@@ -9,7 +9,7 @@ import {
   type DeploymentSpec,
   type InvocationLogEntry,
 } from '@portico/contracts';
-import type { MetadataRepository, Store, TenantDataRepository } from '@portico/store';
+import type { MetadataRepository, Store, TenantDataRepository, UserRepository } from '@portico/store';
 import { DeploymentEvents } from '../deployments/deployment-events.service';
 import { DeploymentService } from '../deployments/deployment.service';
 
@@ -107,10 +107,18 @@ export function createInMemoryStore(): Store & {
           }
         : () => Promise.reject(new Error(`unexpected tenant data call ${String(method)}`)),
   });
+  // Users are tested against the real adapters (store contract, e2e); app deletion only drops them.
+  const users = new Proxy({} as UserRepository, {
+    get: (_target, method) =>
+      method === 'dropApp'
+        ? () => Promise.resolve()
+        : () => Promise.reject(new Error(`unexpected user call ${String(method)}`)),
+  });
   return {
     kind: 'embedded',
     metadata: new InMemoryMetadataRepository(),
     data,
+    users,
     droppedApps,
     close: () => Promise.resolve(),
   };

@@ -5,6 +5,7 @@ import type { Store } from '../store.port';
 import { DEFAULT_LOG_RETENTION, type StoreAdapterOptions } from '../store.constants';
 import { EmbeddedMetadataRepository } from './embedded-metadata.repository';
 import { EmbeddedTenantDataRepository } from './embedded-tenant-data.repository';
+import { EmbeddedUserRepository } from './embedded-user.repository';
 import { EMBEDDED_DB_FILE, openSqlite } from './sqlite.schema';
 
 /**
@@ -15,6 +16,7 @@ export class EmbeddedStore implements Store {
   readonly kind = 'embedded' as const;
   readonly metadata: EmbeddedMetadataRepository;
   readonly data: EmbeddedTenantDataRepository;
+  readonly users: EmbeddedUserRepository;
 
   private constructor(
     /** The open connection; exposed for tests and diagnostics, not for other code to query. */
@@ -23,6 +25,7 @@ export class EmbeddedStore implements Store {
   ) {
     this.metadata = new EmbeddedMetadataRepository(sqlite, options.logRetention ?? DEFAULT_LOG_RETENTION);
     this.data = new EmbeddedTenantDataRepository(sqlite);
+    this.users = new EmbeddedUserRepository(sqlite);
   }
 
   /** Opens (creating the directory and the file if needed) the store in `dataDir`. */

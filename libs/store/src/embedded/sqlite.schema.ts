@@ -9,10 +9,10 @@ export const EMBEDDED_DB_FILE = 'portico.db';
  */
 export const BUSY_TIMEOUT_MS = 10_000;
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 /**
- * One table per kind of record. Tenant documents live in one table keyed by (app, db, collection,
+ * One table per kind of record (every statement is idempotent, so a version bump re-runs it all). Tenant documents live in one table keyed by (app, db, collection,
  * `_id`): every lookup names the app, and the unique index makes an `_id` lookup one index search.
  */
 const SCHEMA = `
@@ -55,6 +55,44 @@ CREATE TABLE IF NOT EXISTS tenant_documents (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS tenant_documents_by_id ON tenant_documents (app_id, db, coll, id_key);
 CREATE INDEX IF NOT EXISTS tenant_documents_by_collection ON tenant_documents (app_id, db, coll, seq);
+
+CREATE TABLE IF NOT EXISTS users (
+  seq INTEGER PRIMARY KEY,
+  app_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  doc TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS users_by_id ON users (app_id, id);
+
+CREATE TABLE IF NOT EXISTS user_identities (
+  app_id TEXT NOT NULL,
+  provider_type TEXT NOT NULL,
+  external_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  PRIMARY KEY (app_id, provider_type, external_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS user_identities_by_user ON user_identities (app_id, user_id);
+
+CREATE TABLE IF NOT EXISTS user_sessions (
+  app_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (app_id, id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS user_sessions_by_user ON user_sessions (app_id, user_id);
+
+CREATE TABLE IF NOT EXISTS user_api_keys (
+  seq INTEGER PRIMARY KEY,
+  app_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  doc TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS user_api_keys_by_id ON user_api_keys (app_id, id);
+CREATE UNIQUE INDEX IF NOT EXISTS user_api_keys_by_hash ON user_api_keys (app_id, hash);
+CREATE INDEX IF NOT EXISTS user_api_keys_by_user ON user_api_keys (app_id, user_id, seq);
 `;
 
 /**

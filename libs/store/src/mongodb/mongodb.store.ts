@@ -3,6 +3,7 @@ import type { Store } from '../store.port';
 import { DEFAULT_LOG_RETENTION, type StoreAdapterOptions } from '../store.constants';
 import { MongoMetadataRepository, ensureMetadataIndexes } from './mongodb-metadata.repository';
 import { MongoTenantDataRepository, type TenantDatabaseDoc } from './mongodb-tenant-data.repository';
+import { MongoUserRepository, ensureUserIndexes } from './mongodb-user.repository';
 
 export interface MongoStoreOptions extends StoreAdapterOptions {
   /** Database of the platform metadata (`PORTICO_MONGODB_DB`). */
@@ -20,6 +21,7 @@ export class MongoStore implements Store {
   readonly kind = 'mongodb' as const;
   readonly metadata: MongoMetadataRepository;
   readonly data: MongoTenantDataRepository;
+  readonly users: MongoUserRepository;
 
   private constructor(
     /** The connected driver client; exposed for tests and diagnostics. */
@@ -30,6 +32,7 @@ export class MongoStore implements Store {
     const db = client.db(options.metadataDb, { ignoreUndefined: true });
     this.metadata = new MongoMetadataRepository(db, options.logRetention ?? DEFAULT_LOG_RETENTION);
     this.data = new MongoTenantDataRepository(client, db.collection<TenantDatabaseDoc>('tenant_databases'));
+    this.users = new MongoUserRepository(db);
   }
 
   /** Connects and makes sure the metadata indexes exist (idempotent). */
@@ -38,6 +41,7 @@ export class MongoStore implements Store {
     await client.connect();
     try {
       await ensureMetadataIndexes(client.db(options.metadataDb));
+      await ensureUserIndexes(client.db(options.metadataDb));
       return new MongoStore(client, options);
     } catch (err) {
       await client.close();

@@ -11,6 +11,7 @@ import {
 } from '@portico/contracts';
 import type { Doc, Namespace, Store } from '../store.port';
 import { DEPLOYMENT_RETENTION } from '../store.constants';
+import { describeUserContract } from './user-contract';
 
 /** What the contract suite needs from an adapter under test. */
 export interface StoreContractTarget {
@@ -109,6 +110,8 @@ export function describeStoreContract(target: StoreContractTarget): void {
     await other?.close();
     await store?.close();
   });
+
+  describeUserContract(() => ({ store, other }));
 
   const createApp = async (appId = newAppId()) => {
     await store.metadata.createApp(
