@@ -20,6 +20,7 @@ import {
 } from '@portico/sandbox';
 import { STORE, type Store } from '@portico/store';
 import { ruleDenial } from './authorization/invocation-rules';
+import { ruleFunctionCaller } from './authorization/rule-functions';
 import { BundleCache } from './bundle-cache.service';
 import { runDataApi } from './data-api/data-api.runner';
 import { createDataHostCalls } from './data-host-calls';
@@ -145,7 +146,11 @@ export class InvocationService {
     startedAt: number,
   ): Promise<InvocationResult> {
     // Refused requests run nothing, not even a Data API action.
-    const checking = ruleDenial(job, bundle);
+    const checking = ruleDenial(
+      job,
+      bundle,
+      ruleFunctionCaller(job, (call) => this.runAuthorized(bundle, call, hostCalls, startedAt)),
+    );
     const denial = checking && (await checking);
     if (denial) return { ...failed(job, denial.error, startedAt), logs: denial.logs };
     if (job.kind === 'data-api') return runDataApi(this.store.data, bundle, job, startedAt);

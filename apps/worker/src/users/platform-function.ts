@@ -62,6 +62,10 @@ export function functionCaller(job: InvocationJob, run: RunInSandbox): CallFunct
     const result = await run({
       ...job,
       kind: undefined,
+      // The call is the platform's, not the request's: the request's conditions were (or are being)
+      // checked already, and checking them again here would recurse through a `%function` rule.
+      canEvaluate: undefined,
+      dataApi: undefined,
       functionName: PLATFORM_CALL_FUNCTION,
       request: { ...job.request, headers: {}, query: {}, rawQueryString: '', body },
       endpoint: { ...job.endpoint, respondResult: true },
