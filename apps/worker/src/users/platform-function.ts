@@ -14,10 +14,16 @@ const PLATFORM_CALL_SOURCE = `exports = function (request) {
   return context.functions.execute(call.name, ...call.args);
 };`;
 
+/**
+ * The Data API's `run_as_user_id_script_source`, projected as a private function so the platform
+ * call can run it with the request (reference §3.1). Same reasoning: it is the tenant's own code.
+ */
+export const DATA_API_USER_SCRIPT_FUNCTION = '__portico/data-api-user-script';
+
 const withCall = new WeakMap<FunctionBundle, FunctionBundle>();
 
 /**
- * The bundle with the platform call function added; memoized per bundle object, so every job of a
+ * The bundle with the platform call function (and the Data API's user script) added; memoized per bundle object, so every job of a
  * version runs the same bundle (the sandbox loads a version once).
  */
 export function withPlatformFunctions(bundle: FunctionBundle): FunctionBundle {
@@ -28,6 +34,9 @@ export function withPlatformFunctions(bundle: FunctionBundle): FunctionBundle {
       functions: {
         ...bundle.functions,
         [PLATFORM_CALL_FUNCTION]: { source: PLATFORM_CALL_SOURCE, private: true },
+        ...(bundle.data_api_user_script === undefined
+          ? {}
+          : { [DATA_API_USER_SCRIPT_FUNCTION]: { source: bundle.data_api_user_script, private: true } }),
       },
     };
     withCall.set(bundle, augmented);

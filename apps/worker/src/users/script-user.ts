@@ -1,0 +1,75 @@
+import { Binary } from 'bson';
+import type { FunctionBundle, InvocationFailure, InvocationJob } from '@portico/contracts';
+import {
+  DATA_API_USER_SCRIPT_FUNCTION,
+  FunctionCallError,
+  functionCaller,
+  type RunInSandbox,
+} from './platform-function';
+
+/** The job with its user decided, or the 401 to answer and why (for the invocation log only). */
+export type ScriptDecision = { job: InvocationJob } | { error: InvocationFailure; logs: string[] };
+
+const refused = (reason: string): ScriptDecision => ({
+  // The gateway's §3.4 wording for credentials that match no user.
+  error: { code: 'InvalidSession', message: 'invalid session: error finding user for endpoint', status: 401 },
+  logs: [`error: run_as_user_id_script_source: ${reason}`],
+});
+
+/**
+ * Script run mode of the Data API (reference §3.1, §1.3): the app's `run_as_user_id_script_source`
+ * runs first with the request `{query, headers, body}` (as system, through the platform call), and
+ * decides who the action runs as: a non-empty string is that user (a stored user is loaded and must
+ * be enabled, an unknown id runs with the bare id, as `run_as_user_id` does), `{runAsSystem: true}`
+ * is system, anything else or a throw is 401 `InvalidSession`. Jobs that are not Data API calls of
+ * a Script-mode app pass through unchanged (endpoint functions run their script in the guest).
+ */
+export function decideScriptUser(
+  job: InvocationJob,
+  bundle: FunctionBundle,
+  run: RunInSandbox,
+): Promise<ScriptDecision> | undefined {
+  // Undefined at once, with no promise to wait for, on the hot path.
+  if (job.kind !== 'data-api' || bundle.data_api_user_script === undefined) return undefined;
+  return runScript(job, run);
+}
+
+async function runScript(job: InvocationJob, run: RunInSandbox): Promise<ScriptDecision> {
+  const request = {
+    query: job.request.query,
+    headers: job.request.headers,
+    ...(job.request.body === null ? {} : { body: new Binary(job.request.body) }),
+  };
+  let outcome: unknown;
+  try {
+    outcome = await functionCaller(job, run)(DATA_API_USER_SCRIPT_FUNCTION, [request]);
+  } catch (err) {
+    if (!(err instanceof FunctionCallError)) throw err;
+    return refused(`${err.code}: ${err.message}`);
+  }
+  if (typeof outcome === 'string' && outcome !== '') {
+    return {
+      job: {
+        ...job,
+        user: { id: outcome, type: 'normal', data: {}, custom_data: {}, identities: [] },
+        runAsSystem: false,
+        userAuth: { via: 'run-as', userId: outcome },
+      },
+    };
+  }
+  if (
+    outcome !== null &&
+    typeof outcome === 'object' &&
+    (outcome as Record<string, unknown>).runAsSystem === true
+  ) {
+    return {
+      job: {
+        ...job,
+        user: { id: 'system', type: 'system', data: {}, custom_data: {}, identities: [] },
+        runAsSystem: true,
+        userAuth: undefined,
+      },
+    };
+  }
+  return refused('returned neither a user id nor { runAsSystem: true }');
+}
