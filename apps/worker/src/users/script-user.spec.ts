@@ -115,4 +115,39 @@ describe('decideScriptUser (Data API Script run mode, reference §3.1)', () => {
       logs: ['error: run_as_user_id_script_source: FunctionExecutionError: Error: nope'],
     });
   });
+
+  it("runs an endpoint function's own script (projected per function) and marks the job decided", async () => {
+    const withScript: FunctionBundle = {
+      ...bundle,
+      data_api_user_script: undefined,
+      functions: {
+        fn: {
+          source: 'exports = () => 1',
+          private: false,
+          run_as_user_id_script_source: 'exports = () => "u9"',
+        },
+        plain: { source: 'exports = () => 1', private: false },
+      },
+    };
+    expect(withPlatformFunctions(withScript).functions['__portico/user-script/fn']).toEqual({
+      source: 'exports = () => "u9"',
+      private: true,
+    });
+    const endpointJob = { ...job, kind: undefined, dataApi: undefined, functionName: 'fn' };
+    const seen: InvocationJob[] = [];
+    const decided = await decideScriptUser(endpointJob, withScript, answering('u9', seen));
+    expect(decided).toEqual({
+      job: expect.objectContaining({ userDecided: true, userAuth: { via: 'run-as', userId: 'u9' } }),
+    });
+    const call = EJSON.parse(Buffer.from(seen[0].request.body as Uint8Array).toString('utf8')) as {
+      name: string;
+    };
+    expect(call.name).toBe('__portico/user-script/fn');
+    expect(
+      decideScriptUser({ ...endpointJob, functionName: 'plain' }, withScript, answering('x')),
+    ).toBeUndefined();
+    expect(
+      decideScriptUser({ ...endpointJob, userDecided: true }, withScript, answering('x')),
+    ).toBeUndefined();
+  });
 });
