@@ -159,6 +159,49 @@ describe('an App Services export deployed unchanged answers as App Services did 
       expect(refused.status).toBe(401);
     });
 
+    it('gives the function the full context.user (reference §2.6) for a Bearer caller', async () => {
+      // One more endpoint next to the export's, to see the whole object the function gets.
+      await platform.putFunction(appId, 'fullUser', {
+        source: 'exports = () => ({ user: context.user, system: context.runningAsSystem() })',
+      });
+      const endpoints = (await platform.admin('GET', `/apps/${appId}/endpoints`)).json as Record<
+        string,
+        unknown
+      >[];
+      await platform.putEndpoints(appId, [
+        ...endpoints,
+        { ...endpoints[2], route: '/fullUser', function_name: 'fullUser', fetch_custom_user_data: true },
+      ]);
+      // The export's custom_user_data.json: Cluster0 / shop.users keyed by user_id, written here
+      // through the app's own Data API.
+      const written = await platform.call(
+        appId,
+        '/data/v1/action/insertOne',
+        postJson({
+          dataSource: 'Cluster0',
+          database: 'shop',
+          collection: 'users',
+          document: { user_id: userId, tier: 'gold' },
+        }),
+      );
+      expect(written.status).toBe(201);
+      const login = await send(provider('local-userpass', 'login'), postJson({ username: email, password }));
+      const me = await platform.call(appId, '/fullUser', {
+        headers: { authorization: `Bearer ${login.json.access_token}` },
+      });
+      expect(me.status).toBe(200);
+      expect(me.json).toEqual({
+        user: {
+          id: userId,
+          type: 'normal',
+          data: { email },
+          custom_data: expect.objectContaining({ user_id: userId, tier: 'gold' }),
+          identities: [expect.objectContaining({ provider_type: 'local-userpass' })],
+        },
+        system: false,
+      });
+    });
+
     it('shows the user’s identity in the profile as App Services did', async () => {
       const login = await send(provider('local-userpass', 'login'), postJson({ username: email, password }));
       const profile = expectStatus(
@@ -197,6 +240,19 @@ describe('an App Services export deployed unchanged answers as App Services did 
     // The same JWT in the credential header is the same user.
     const header = await platform.call(appId, '/whoami', { headers: { jwtTokenString: token } });
     expect(header.json).toEqual({ id: login.json.user_id, type: 'normal' });
+    // create_user_on_auth on /whoami: a valid JWT of an unknown subject makes its user on first call.
+    const fresh = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('ext-new')
+      .setAudience('shop')
+      .setExpirationTime('10m')
+      .sign(new TextEncoder().encode(JWT_KEY));
+    const created = await platform.call(appId, '/whoami', { headers: { jwtTokenString: fresh } });
+    expect(created.status).toBe(200);
+    expect(created.json).toEqual({ id: expect.stringMatching(/^[0-9a-f]{24}$/), type: 'normal' });
+    expect(created.json.id).not.toBe(login.json.user_id);
+    const users = await platform.admin('GET', `/apps/${appId}/users`);
+    expect(JSON.stringify(users.json)).toContain(created.json.id);
     const forged = await sign({}, 'another-key-0123456789abcdefghijklmnopqrstuv');
     expect((await send(provider('custom-token', 'login'), postJson({ token: forged }))).status).toBe(401);
   });
