@@ -240,6 +240,57 @@ describe('Data API v1 (standalone, real process)', () => {
     expect(all.json.documents.map((d: { by: string }) => d.by)).toEqual(['allowed']);
   });
 
+  it('application auth takes a Bearer access token and email + password, like endpoints', async () => {
+    const users = await platform.createApp('data-api-users');
+    await putDataApi(users, { can_evaluate: { '%%user.data.email': 'ana@example.com' } });
+    const providers = {
+      'local-userpass': { name: 'local-userpass', type: 'local-userpass', config: { autoConfirm: true } },
+    };
+    expect((await platform.admin('PUT', `/apps/${users}/auth/providers`, providers)).status).toBeLessThan(
+      300,
+    );
+    const client = `${platform.gatewayUrl}/api/client/v2.0/app/${users}/auth/providers/local-userpass`;
+    const post = (url: string, body: unknown) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    for (const email of ['ana@example.com', 'bob@example.com'])
+      expect((await post(`${client}/register`, { email, password: 'pass-word' })).status).toBe(201);
+    const login = (await (
+      await post(`${client}/login`, { username: 'ana@example.com', password: 'pass-word' })
+    ).json()) as {
+      access_token: string;
+    };
+    const bearer = await action(
+      users,
+      'insertOne',
+      { ...ns, document: { by: 'bearer' } },
+      {
+        authorization: `Bearer ${login.access_token}`,
+      },
+    );
+    expect(bearer.status).toBe(201);
+    const headers = await action(
+      users,
+      'insertOne',
+      { ...ns, document: { by: 'headers' } },
+      {
+        email: 'ana@example.com',
+        password: 'pass-word',
+      },
+    );
+    expect(headers.status).toBe(201);
+    // Bob is a valid user, but the rule reads %%user: denied.
+    const bob = await action(users, 'find', ns, { email: 'bob@example.com', password: 'pass-word' });
+    expect(bob.status).toBe(401);
+    expect(bob.json.error_code).toBe('NoMatchingRule');
+    const wrong = await action(users, 'find', ns, { email: 'ana@example.com', password: 'wrong-pass' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.json.error_code).toBe('InvalidSession');
+  });
+
   it('Script run mode: the script sees the request and decides the user, which can_evaluate then sees', async () => {
     const scripted = await platform.createApp('data-api-script');
     await platform.admin('PUT', `/apps/${scripted}/values/apiAuthKey`, { value: 'dana-token' });
