@@ -54,6 +54,14 @@ describe('can_evaluate (standalone, real process)', () => {
         .count({ route: query.route })`,
       run_as_system: true,
     });
+    // A %function rule: the tenant function decides from the request's header (and may throw).
+    await platform.putFunction(appId, 'ticketOk', {
+      private: true,
+      source: `exports = (ticket) => {
+        if (ticket == null) throw new Error('no ticket at all');
+        return ticket[0] === 'let-me-in';
+      }`,
+    });
     await platform.putEndpoints(appId, [
       ep('/count', 'count'),
       // The docs' example (DAS:source/reference/config/https_endpoints.txt).
@@ -65,6 +73,9 @@ describe('can_evaluate (standalone, real process)', () => {
       ep('/noEnvironment', 'record', { '%%environment.tag': '' }),
       ep('/production', 'record', { '%%environment.tag': 'production' }),
       ep('/guardedFunction', 'recordGuarded'),
+      ep('/byFunction', 'record', {
+        '%%true': { '%function': { name: 'ticketOk', arguments: ['%%request.requestHeaders.x-ticket'] } },
+      }),
     ]);
   }, 60_000);
   afterAll(async () => {
@@ -118,6 +129,29 @@ describe('can_evaluate (standalone, real process)', () => {
       200,
     );
     expect(await runs('/guardedFunction')).toBe(1);
+  });
+
+  it('calls the %function a rule names with its arguments and passes on a truthy result', async () => {
+    const allowed = await platform.call(appId, '/byFunction', { headers: { 'x-ticket': 'let-me-in' } });
+    expect(allowed.status).toBe(200);
+    expect(await runs('/byFunction')).toBe(1);
+    const denied = await platform.call(appId, '/byFunction', { headers: { 'x-ticket': 'guess' } });
+    expect(denied.status).toBe(401);
+    expect(denied.json).toMatchObject({
+      error_code: 'NoMatchingRule',
+      error: 'rule not matched for request',
+    });
+    // A function that throws denies too; why is in the invocation log, not in the answer.
+    const thrown = await platform.call(appId, '/byFunction');
+    expect(thrown.status).toBe(401);
+    expect(thrown.text).not.toContain('no ticket');
+    expect(await runs('/byFunction')).toBe(1);
+    const logs = await platform.waitForLogs(appId, (l) =>
+      l.some((e) => e.route === '/byFunction' && e.logs.some((line: string) => line.includes('no ticket'))),
+    );
+    expect(logs.filter((e) => e.route === '/byFunction').map((e) => e.status)).toEqual(
+      expect.arrayContaining([200, 401, 401]),
+    );
   });
 
   it('records a denied call in the invocation log with its 401', async () => {

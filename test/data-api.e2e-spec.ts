@@ -240,6 +240,96 @@ describe('Data API v1 (standalone, real process)', () => {
     expect(all.json.documents.map((d: { by: string }) => d.by)).toEqual(['allowed']);
   });
 
+  it('application auth takes a Bearer access token and email + password, like endpoints', async () => {
+    const users = await platform.createApp('data-api-users');
+    await putDataApi(users, { can_evaluate: { '%%user.data.email': 'ana@example.com' } });
+    const providers = {
+      'local-userpass': { name: 'local-userpass', type: 'local-userpass', config: { autoConfirm: true } },
+    };
+    expect((await platform.admin('PUT', `/apps/${users}/auth/providers`, providers)).status).toBeLessThan(
+      300,
+    );
+    const client = `${platform.gatewayUrl}/api/client/v2.0/app/${users}/auth/providers/local-userpass`;
+    const post = (url: string, body: unknown) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    for (const email of ['ana@example.com', 'bob@example.com'])
+      expect((await post(`${client}/register`, { email, password: 'pass-word' })).status).toBe(201);
+    const login = (await (
+      await post(`${client}/login`, { username: 'ana@example.com', password: 'pass-word' })
+    ).json()) as {
+      access_token: string;
+    };
+    const bearer = await action(
+      users,
+      'insertOne',
+      { ...ns, document: { by: 'bearer' } },
+      {
+        authorization: `Bearer ${login.access_token}`,
+      },
+    );
+    expect(bearer.status).toBe(201);
+    const headers = await action(
+      users,
+      'insertOne',
+      { ...ns, document: { by: 'headers' } },
+      {
+        email: 'ana@example.com',
+        password: 'pass-word',
+      },
+    );
+    expect(headers.status).toBe(201);
+    // Bob is a valid user, but the rule reads %%user: denied.
+    const bob = await action(users, 'find', ns, { email: 'bob@example.com', password: 'pass-word' });
+    expect(bob.status).toBe(401);
+    expect(bob.json.error_code).toBe('NoMatchingRule');
+    const wrong = await action(users, 'find', ns, { email: 'ana@example.com', password: 'wrong-pass' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.json.error_code).toBe('InvalidSession');
+  });
+
+  it('Script run mode: the script sees the request and decides the user, which can_evaluate then sees', async () => {
+    const scripted = await platform.createApp('data-api-script');
+    await platform.admin('PUT', `/apps/${scripted}/values/apiAuthKey`, { value: 'dana-token' });
+    // After kosach/caffe-control (reference §1.3): the script reads the request it is given.
+    await putDataApi(scripted, {
+      run_as_user_id_script_source: `exports = function ({ query, headers, body }) {
+        if (JSON.parse(body.text()).database !== 'learn-data-api') throw new Error('not the request body');
+        if ((headers['X-Run-As'] || [])[0] === 'system') return { runAsSystem: true };
+        if (query['auth-token'] === context.values.get('apiAuthKey')) return 'dana-1';
+        if (query['auth-token'] === 'eve-token') return 'eve-2';
+        return null;
+      }`,
+      can_evaluate: { '%%user.id': { $in: ['dana-1', 'system'] } },
+    });
+    const insert = (by: string, headers: Record<string, string> = {}, query = '') =>
+      action(scripted, 'insertOne', { ...ns, document: { by } }, headers, query);
+
+    expect((await insert('dana', {}, '?auth-token=dana-token')).status).toBe(201);
+    expect((await insert('system', { 'X-Run-As': 'system' })).status).toBe(201);
+    // The script names a user the rule refuses: the rule saw the script's user.
+    const eve = await insert('eve', {}, '?auth-token=eve-token');
+    expect(eve.status).toBe(401);
+    expect(eve.json.error_code).toBe('NoMatchingRule');
+    // No user from the script: the §3.4 401, the reason in the log only.
+    const nobody = await insert('nobody');
+    expect(nobody.status).toBe(401);
+    expect(nobody.json).toMatchObject({
+      error_code: 'InvalidSession',
+      error: 'invalid session: error finding user for endpoint',
+    });
+    await platform.waitForLogs(scripted, (logs) =>
+      logs.some((e) =>
+        e.logs.some((l: string) => l.includes('run_as_user_id_script_source: returned neither a user id')),
+      ),
+    );
+    const all = await action(scripted, 'find', { ...ns, sort: { by: 1 } }, { 'X-Run-As': 'system' });
+    expect(all.json.documents.map((d: { by: string }) => d.by)).toEqual(['dana', 'system']);
+  });
+
   it('answers 404 once the Data API is disabled, and for an app that never enabled it', async () => {
     await putDataApi(appId, { disabled: true });
     // The gateway swaps the app's table on the change event; poll until it has.

@@ -10,13 +10,14 @@ import { StandalonePlatform } from './support/standalone';
 describe('guest runtime features (standalone, real process)', () => {
   const platform = new StandalonePlatform();
   let appId: string;
-  const endpoint = (route: string, functionName: string) => ({
+  const endpoint = (route: string, functionName: string, extra: Record<string, unknown> = {}) => ({
     route,
     http_method: 'GET',
     function_name: functionName,
     validation_method: 'NO_VALIDATION',
     respond_result: true,
     return_type: 'JSON',
+    ...extra,
   });
 
   beforeAll(async () => {
@@ -61,10 +62,25 @@ describe('guest runtime features (standalone, real process)', () => {
       private: true,
       source: 'exports = () => ({ id: context.user.id, system: context.runningAsSystem() });',
     });
+    // A script with a side effect (one document per run), behind a rule on the user it names.
+    await platform.putFunction(appId, 'ruled', {
+      run_as_user_id_script_source: `exports = async ({ query }) => {
+        await context.services.get("mongodb-atlas").db("audit").collection("scripts").insertOne({ t: query.ticket });
+        return "user-" + query.ticket;
+      };`,
+      source: 'exports = () => ({ id: context.user.id })',
+    });
+    await platform.putFunction(appId, 'scriptRuns', {
+      run_as_system: true,
+      source:
+        'exports = () => context.services.get("mongodb-atlas").db("audit").collection("scripts").count({})',
+    });
     await platform.putEndpoints(appId, [
       endpoint('/crypto', 'crypto'),
       endpoint('/forbidden', 'forbidden'),
       endpoint('/whoami', 'whoami'),
+      endpoint('/ruled', 'ruled', { can_evaluate: { '%%user.id': 'user-42' } }),
+      endpoint('/scriptRuns', 'scriptRuns'),
     ]);
   }, 30_000);
 
@@ -105,6 +121,16 @@ describe('guest runtime features (standalone, real process)', () => {
     });
     const admin = await platform.call(appId, '/whoami?ticket=admin');
     expect(admin.json).toMatchObject({ id: 'system', type: 'system', system: true });
+  });
+
+  it("script run mode: can_evaluate sees the script's user, and the script runs once per request", async () => {
+    const allowed = await platform.call(appId, '/ruled?ticket=42');
+    expect(allowed.status).toBe(200);
+    expect(allowed.json).toEqual({ id: 'user-42' });
+    const denied = await platform.call(appId, '/ruled?ticket=7');
+    expect(denied.status).toBe(401);
+    expect(denied.json.error_code).toBe('NoMatchingRule');
+    expect((await platform.call(appId, '/scriptRuns')).json).toBe(2);
   });
 
   it('script run mode: a script that names nobody answers 401 InvalidSession, logged', async () => {

@@ -42,12 +42,6 @@ export const GatewayErrors = {
     ),
   noCredentials: () =>
     new PorticoError(ErrorCode.InvalidParameter, 'no authentication methods were specified', 400),
-  scriptAuthUnsupported: () =>
-    new PorticoError(
-      ErrorCode.InternalServerError,
-      'script authentication (run_as_user_id_script_source) is not supported yet',
-      501,
-    ),
   /** Per-app admission refused the request (`limits.rate_per_sec` or `limits.max_concurrent`). */
   tooManyRequests: (limit: 'rate_per_sec' | 'max_concurrent', retryAfterSeconds: number) =>
     new PorticoError(

@@ -20,11 +20,13 @@ import {
 } from '@portico/sandbox';
 import { STORE, type Store } from '@portico/store';
 import { ruleDenial } from './authorization/invocation-rules';
+import { ruleFunctionCaller } from './authorization/rule-functions';
 import { BundleCache } from './bundle-cache.service';
 import { runDataApi } from './data-api/data-api.runner';
 import { createDataHostCalls } from './data-host-calls';
 import { InvocationLogWriter } from './invocation-log-writer.service';
 import { withPlatformFunctions } from './users/platform-function';
+import { decideScriptUser } from './users/script-user';
 import { UserInvocations } from './users/user-invocations.service';
 
 /** This worker instance, as recorded in the invocation log. */
@@ -126,11 +128,13 @@ export class InvocationService {
     try {
       // Users first (client login/session calls; `context.user` for application auth), so that
       // can_evaluate sees the authenticated user.
-      return await this.users.run(
-        job,
-        (next) => this.runAuthorized(bundle, next, hostCalls, startedAt),
-        startedAt,
-      );
+      const runAuthorized = (next: InvocationJob) => this.runAuthorized(bundle, next, hostCalls, startedAt);
+      // A Script-mode Data API learns its user from the app's script first (reference §3.1).
+      const deciding = decideScriptUser(job, bundle, runAuthorized);
+      const decided = deciding && (await deciding);
+      if (decided && 'error' in decided)
+        return { ...failed(job, decided.error, startedAt), logs: decided.logs };
+      return await this.users.run(decided ? decided.job : job, runAuthorized, startedAt);
     } finally {
       // Requests the function left running must not outlive it.
       http?.close();
@@ -145,7 +149,11 @@ export class InvocationService {
     startedAt: number,
   ): Promise<InvocationResult> {
     // Refused requests run nothing, not even a Data API action.
-    const checking = ruleDenial(job, bundle);
+    const checking = ruleDenial(
+      job,
+      bundle,
+      ruleFunctionCaller(job, (call) => this.runAuthorized(bundle, call, hostCalls, startedAt)),
+    );
     const denial = checking && (await checking);
     if (denial) return { ...failed(job, denial.error, startedAt), logs: denial.logs };
     if (job.kind === 'data-api') return runDataApi(this.store.data, bundle, job, startedAt);

@@ -75,6 +75,11 @@ export const InvocationJobSchema = z.object({
   canEvaluate: z.record(z.string(), z.unknown()).optional(),
   /** Set when `kind` is `data-api`: the action to run on the app's data. */
   dataApi: DataApiCallSchema.optional(),
+  /**
+   * Set by the worker once a Script run mode decided `user` / `runAsSystem` (reference §3.1): the
+   * guest then runs the function without running its `run_as_user_id_script_source` again.
+   */
+  userDecided: z.boolean().optional(),
   /** Application auth for the worker to complete (Bearer user or credential headers); absent otherwise. */
   userAuth: UserAuthJobSchema.optional(),
   /** The endpoint's `create_user_on_auth` / `fetch_custom_user_data` (reference §1.2). */

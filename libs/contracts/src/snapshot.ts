@@ -73,6 +73,11 @@ export interface FunctionBundle {
    * keeps them and answers the guest file by file; they are never evaluated at boot.
    */
   dependencies?: Pick<DependencyBundle, 'files'>;
+  /**
+   * The Data API's `run_as_user_id_script_source` when Script is its effective run mode (reference
+   * §3.1, §1.3): the worker runs it with the request before a Data API action to learn the user.
+   */
+  data_api_user_script?: string;
 }
 
 /**

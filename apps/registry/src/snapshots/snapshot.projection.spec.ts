@@ -1,4 +1,4 @@
-import { DEFAULT_LIMITS, type Deployment } from '@portico/contracts';
+import { DEFAULT_LIMITS, DataApiSpecSchema, type Deployment } from '@portico/contracts';
 import { projectBundle } from './snapshot.projection';
 
 const deployment = (spec: Partial<Deployment['spec']>): Deployment => ({
@@ -47,5 +47,21 @@ describe('projectBundle: run modes and npm dependencies (issue #5)', () => {
       deployment({ dependencies: { files, package_json: { name: 'fns' }, total_bytes: 40 } }),
     );
     expect(bundle.dependencies).toEqual({ files });
+  });
+
+  it("carries the Data API's script only when Script is its effective run mode", () => {
+    const script = 'exports = () => "u1"';
+    const bundleWith = (config: Record<string, unknown>) =>
+      projectBundle(
+        { id: 'deps-abcde', name: 'deps' },
+        deployment({
+          data_api: DataApiSpecSchema.parse({ run_as_user_id_script_source: script, ...config }),
+        }),
+      );
+    expect(bundleWith({}).data_api_user_script).toBe(script);
+    expect(bundleWith({ run_as_system: true }).data_api_user_script).toBeUndefined();
+    expect(bundleWith({ run_as_user_id: 'u2' }).data_api_user_script).toBeUndefined();
+    expect(bundleWith({ disabled: true }).data_api_user_script).toBeUndefined();
+    expect(bundleWith({ run_as_user_id_script_source: '' }).data_api_user_script).toBeUndefined();
   });
 });

@@ -100,7 +100,15 @@ export function projectBundle(app: Pick<AppRecord, 'id' | 'name'>, deployment: D
     environment: structuredClone(spec.environment),
     services: [...(spec.services ?? BUNDLE_SERVICES)],
     ...(spec.dependencies ? { dependencies: { files: spec.dependencies.files } } : {}),
+    ...dataApiUserScript(spec.data_api),
   };
+}
+
+/** The Data API's script, when neither `run_as_system` nor `run_as_user_id` overrides it (reference §3.1). */
+function dataApiUserScript(config: DataApiSpec | undefined): Pick<FunctionBundle, 'data_api_user_script'> {
+  if (!config || config.disabled || config.run_as_system || config.run_as_user_id) return {};
+  const script = config.run_as_user_id_script_source;
+  return script ? { data_api_user_script: script } : {};
 }
 
 /** The one run mode that applies (reference §3.1): system overrides a user id, which excludes a script. */

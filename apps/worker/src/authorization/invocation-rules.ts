@@ -46,8 +46,8 @@ const denied = (message: string, logs: string[] = []): RuleDenial => ({
  * `NoMatchingRule` answer. An expression that cannot be evaluated denies too, and the reason goes to
  * the invocation log for the app's owner (never to the client).
  *
- * `callFunction` runs an app function for `%function`; without it (today: the sandbox cannot yet run a
- * function for its return value) an expression using `%function` denies. Returns undefined at once,
+ * `callFunction` runs an app function for `%function` (the worker passes `ruleFunctionCaller`); without
+ * it an expression using `%function` denies. Returns undefined at once,
  * with no promise to wait for, when there is nothing to check: the common case on the hot path.
  */
 export function ruleDenial(

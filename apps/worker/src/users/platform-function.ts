@@ -14,10 +14,30 @@ const PLATFORM_CALL_SOURCE = `exports = function (request) {
   return context.functions.execute(call.name, ...call.args);
 };`;
 
+/**
+ * The Data API's `run_as_user_id_script_source`, projected as a private function so the platform
+ * call can run it with the request (reference §3.1). Same reasoning: it is the tenant's own code.
+ */
+export const DATA_API_USER_SCRIPT_FUNCTION = '__portico/data-api-user-script';
+
+/** A function's own `run_as_user_id_script_source`, projected the same way. */
+export const userScriptFunction = (functionName: string): string => `__portico/user-script/${functionName}`;
+
+/** Every run-as script of the bundle as a private function of its own. */
+function userScripts(bundle: FunctionBundle): FunctionBundle['functions'] {
+  const scripts: FunctionBundle['functions'] = {};
+  for (const [name, fn] of Object.entries(bundle.functions))
+    if (fn.run_as_user_id_script_source !== undefined)
+      scripts[userScriptFunction(name)] = { source: fn.run_as_user_id_script_source, private: true };
+  if (bundle.data_api_user_script !== undefined)
+    scripts[DATA_API_USER_SCRIPT_FUNCTION] = { source: bundle.data_api_user_script, private: true };
+  return scripts;
+}
+
 const withCall = new WeakMap<FunctionBundle, FunctionBundle>();
 
 /**
- * The bundle with the platform call function added; memoized per bundle object, so every job of a
+ * The bundle with the platform call function (and the run-as scripts) added; memoized per bundle object, so every job of a
  * version runs the same bundle (the sandbox loads a version once).
  */
 export function withPlatformFunctions(bundle: FunctionBundle): FunctionBundle {
@@ -27,6 +47,7 @@ export function withPlatformFunctions(bundle: FunctionBundle): FunctionBundle {
       ...bundle,
       functions: {
         ...bundle.functions,
+        ...userScripts(bundle),
         [PLATFORM_CALL_FUNCTION]: { source: PLATFORM_CALL_SOURCE, private: true },
       },
     };
@@ -62,6 +83,10 @@ export function functionCaller(job: InvocationJob, run: RunInSandbox): CallFunct
     const result = await run({
       ...job,
       kind: undefined,
+      // The call is the platform's, not the request's: the request's conditions were (or are being)
+      // checked already, and checking them again here would recurse through a `%function` rule.
+      canEvaluate: undefined,
+      dataApi: undefined,
       functionName: PLATFORM_CALL_FUNCTION,
       request: { ...job.request, headers: {}, query: {}, rawQueryString: '', body },
       endpoint: { ...job.endpoint, respondResult: true },

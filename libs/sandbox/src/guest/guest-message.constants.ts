@@ -55,6 +55,8 @@ export interface GuestJobCore {
   wh?: 1;
   /** `context.runningAsSystem()`. */
   sys: boolean;
+  /** Set when the worker already ran the function's run-as script: `sys` and the user stand. */
+  ud?: 1;
   /** Request body length (bytes travel separately), or null: `request.body` is undefined. */
   b: number | null;
   /** `request.headers` (MIME-canonical keys, value arrays). */

@@ -47,6 +47,7 @@ export function guestRuntime(
     rr: boolean;
     wh?: 1;
     sys: boolean;
+    ud?: 1;
     b: number | null;
     h: Record<string, string[]>;
     q: Record<string, string>;
@@ -817,7 +818,8 @@ export function guestRuntime(
     }
     const body = job.b === null ? undefined : new Binary(bytes ?? new Uint8Array(0));
     const request = { headers: job.h, query: job.q, body };
-    if (typeof bundle.functions[job.f].run_as_user_id_script_source === 'string') {
+    // `ud`: the worker ran the script already (so that can_evaluate could see its user).
+    if (job.ud !== 1 && typeof bundle.functions[job.f].run_as_user_id_script_source === 'string') {
       decideUser(inv, request);
       return;
     }

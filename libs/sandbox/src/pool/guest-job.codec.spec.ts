@@ -28,4 +28,10 @@ describe('encodeGuestJob', () => {
     });
     expect(JSON.parse(encodeGuestJob(jobOf('app-abcde', 'fn')).split('\n')[0])).toMatchObject({ b: null });
   });
+
+  it('tells the guest when the worker already decided the user of a Script run mode (ud)', () => {
+    const core = (job: ReturnType<typeof jobOf>) => JSON.parse(encodeGuestJob(job).split('\n')[0]) as object;
+    expect(core(jobOf('app-abcde', 'fn'))).not.toHaveProperty('ud');
+    expect(core({ ...jobOf('app-abcde', 'fn'), userDecided: true })).toMatchObject({ ud: 1 });
+  });
 });

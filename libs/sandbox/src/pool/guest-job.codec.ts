@@ -15,6 +15,7 @@ export function encodeGuestJob(job: InvocationJob): string {
     rr: job.endpoint.respondResult,
     ...(job.endpoint.webhook ? { wh: 1 as const } : {}),
     sys: job.runAsSystem,
+    ...(job.userDecided ? { ud: 1 as const } : {}),
     b: request.body === null ? null : request.body.byteLength,
     h: request.headers,
     q: request.query,
