@@ -94,6 +94,18 @@ describe('an App Services export deployed unchanged answers as App Services did 
     expect(res.json).toBe('Hello, Ada!');
   });
 
+  it('enforces the root config’s allowed_request_origins for browser requests (reference §3.3)', async () => {
+    const listed = await platform.call(appId, '/greet?name=Ada', {
+      headers: { Origin: 'https://shop.example.com' },
+    });
+    expect(listed.status).toBe(200);
+    const other = await platform.call(appId, '/greet?name=Ada', {
+      headers: { Origin: 'https://evil.example' },
+    });
+    expect(other.status).toBe(403);
+    expect(other.json).toMatchObject({ error_code: 'OriginNotAllowed' });
+  });
+
   it('answers an application-auth endpoint with an app API key (apiKey header) as a server user', async () => {
     const key = expectStatus(await platform.admin('POST', `/apps/${appId}/api-keys`, { name: 'ci' }), 201);
     expect((await platform.call(appId, '/whoami')).status).toBe(400);

@@ -14,6 +14,7 @@ import type { AcceptNegotiator, AtlasFormat, CodecRegistry } from '@portico/form
 import { PORTICO_LOGGER, type Logger } from '@portico/logging';
 import { GatewayMetrics } from '@portico/metrics';
 import { authenticate } from './auth/credential-authenticator';
+import { assertOriginAllowed } from './auth/origin-policy';
 import { DataApiPipeline } from './data-api/data-api-pipeline.service';
 import { parseClientApiUrl } from './client-api/client-api-url';
 import { ClientApiService } from './client-api/client-api.service';
@@ -115,6 +116,7 @@ export class EndpointPipeline {
     request: FastifyRequest,
     reply: FastifyReply,
   ): Promise<void> {
+    assertOriginAllowed(app.snapshot.allowed_request_origins, request.headers);
     const dataApi = this.dataApi.match(app, url);
     if (dataApi !== undefined) return this.dataApi.serve(app, dataApi, url, requestId, request, reply);
     const match = app.routes.match(request.method, url.path);

@@ -52,6 +52,9 @@ export const GatewayErrors = {
       429,
       { retryAfterSeconds },
     ),
+  /** The root config's `allowed_request_origins` does not list the request's `Origin` (reference §3.3). */
+  originNotAllowed: (origin: string) =>
+    new PorticoError(ErrorCode.OriginNotAllowed, `origin '${origin}' is not allowed for this app`, 403),
   invalidResponse: (what: string) => new PorticoError(ErrorCode.FunctionExecutionError, what, 400),
   internal: () => new PorticoError(ErrorCode.InternalServerError, 'internal server error', 500),
 } as const;

@@ -15,6 +15,7 @@ export const ErrorCode = {
   AppNotFound: 'AppNotFound',
   FunctionNotFound: 'FunctionNotFound',
   IncomingWebhookAuthFailed: 'IncomingWebhookAuthFailed',
+  OriginNotAllowed: 'OriginNotAllowed',
   InvalidParameter: 'InvalidParameter',
   MissingParameter: 'MissingParameter',
   InvalidSession: 'InvalidSession',

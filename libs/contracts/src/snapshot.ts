@@ -27,6 +27,8 @@ export interface RouteSnapshot {
   secrets: Record<string, string>;
   /** API key hashes for application authentication. */
   api_keys: { id: string; name: string; hash: string; disabled: boolean }[];
+  /** `allowed_request_origins` of the root config (reference §3.3); absent or empty: any origin. */
+  allowed_request_origins?: string[];
   /** The Data API settings (reference §1.3); absent when the app has none or has it disabled. */
   data_api?: DataApiFacts;
   /** Verifies users' Bearer access tokens at the gateway without I/O; absent while the app has none. */

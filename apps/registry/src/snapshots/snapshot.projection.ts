@@ -45,6 +45,9 @@ export function projectSnapshot(app: Pick<AppRecord, 'id' | 'name'>, deployment:
     functions,
     secrets,
     api_keys: spec.api_keys.map(({ id, name, hash, disabled }) => ({ id, name, hash, disabled })),
+    ...(spec.allowed_request_origins?.length
+      ? { allowed_request_origins: [...spec.allowed_request_origins] }
+      : {}),
     ...(spec.data_api && !spec.data_api.disabled ? { data_api: projectDataApi(spec.data_api) } : {}),
     ...(spec.auth_signing_key ? { auth_signing_key: spec.auth_signing_key } : {}),
     ...(spec.auth_providers?.['api-key'] && !spec.auth_providers['api-key'].disabled
