@@ -140,10 +140,11 @@ describe('guest runtime features (standalone, real process)', () => {
       error: 'invalid session: error finding user for endpoint',
       error_code: 'InvalidSession',
     });
-    const logs = await platform.waitForLogs(appId, (entries) =>
-      entries.some((e: { status?: number }) => e.status === 401),
-    );
-    const entry = logs.find((e: { status?: number }) => e.status === 401) as { logs: string[] };
+    // The previous test left a 401 NoMatchingRule entry: pick this request's InvalidSession one.
+    type Entry = { error?: { code: string }; logs: string[] };
+    const isThis = (e: Entry) => e.error?.code === 'InvalidSession';
+    const logs = (await platform.waitForLogs(appId, (entries) => entries.some(isThis))) as Entry[];
+    const entry = logs.find(isThis) as Entry;
     expect(entry.logs.join('\n')).toContain('no ticket');
   });
 });
