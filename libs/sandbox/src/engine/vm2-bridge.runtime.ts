@@ -14,7 +14,13 @@ export type Vm2HostBridge = (
 ) => string | undefined;
 
 /** `dispatch` as the vm2 engine calls it: a body arrives as a latin1 string. */
-export type Vm2Dispatch = (kind: number, id: number, aux: number, text: string, data?: string) => string | undefined;
+export type Vm2Dispatch = (
+  kind: number,
+  id: number,
+  aux: number,
+  text: string,
+  data?: string,
+) => string | undefined;
 
 /**
  * Wraps the guest runtime's `boot` so that only primitives cross vm2's bridge. vm2 hands objects
@@ -27,11 +33,9 @@ export type Vm2Dispatch = (kind: number, id: number, aux: number, text: string, 
  * GUEST CODE: serialized with `Function.prototype.toString` and evaluated inside the VM, so it
  * references nothing outside its body. Built-ins are captured before tenant code runs.
  */
-export function vm2BridgeAdapter(boot: GuestBoot): (
-  hostBridge: Vm2HostBridge,
-  bundleJson: string,
-  messagesJson: string,
-) => Vm2Dispatch {
+export function vm2BridgeAdapter(
+  boot: GuestBoot,
+): (hostBridge: Vm2HostBridge, bundleJson: string, messagesJson: string) => Vm2Dispatch {
   'use strict';
   const U8 = Uint8Array;
   const apply = Reflect.apply;
@@ -59,7 +63,8 @@ export function vm2BridgeAdapter(boot: GuestBoot): (
 
   return function start(hostBridge, bundleJson, messagesJson) {
     const bridge: GuestBridgeFn = (kind, id, aux, text, data) => {
-      if (data !== null && typeof data === 'object') return hostBridge(kind, id, aux, text, toLatin1(data), 1);
+      if (data !== null && typeof data === 'object')
+        return hostBridge(kind, id, aux, text, toLatin1(data), 1);
       return hostBridge(kind, id, aux, text, data, 0);
     };
     const dispatch = boot(bridge, bundleJson, parse(messagesJson));

@@ -19,7 +19,7 @@ const BOOT_TIMEOUT_MS = 10_000;
  * every typed array, not only `Buffer`), in MB: bson's bundle allocates a 17 MB buffer at boot.
  */
 const MIN_ALLOC_LIMIT_MB = 32;
-/** Resident memory the host process may use beyond its start and its environments' `memory_mb`. */
+/** Resident memory the host process may use beyond its size at the last load and its environments' `memory_mb`. */
 const HOST_SLACK_MB = 64;
 
 /**
@@ -65,6 +65,9 @@ export class Vm2Engine implements SandboxEngine {
 
   createEnvironment(options: EnvironmentOptions): EngineEnvironment {
     this.startWatchdog();
+    // Measured anew at each load: memory a previous app's garbage still holds (V8 returns pages
+    // late) is not the new environment's doing. The JavaScript heap stays capped by the host flag.
+    this.baseRssMb = process.memoryUsage.rss() / 1048576;
     let dispatch: Vm2Dispatch;
     try {
       const vm = this.newVm(Math.max(MIN_ALLOC_LIMIT_MB, options.memoryMb));
@@ -146,7 +149,9 @@ class Vm2Environment implements EngineEnvironment {
         id,
         aux,
         text,
-        data === undefined ? undefined : Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('latin1'),
+        data === undefined
+          ? undefined
+          : Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('latin1'),
       );
     } catch (error) {
       // The runtime's `dispatch` never throws; something below it did (vm2's membrane, a stack

@@ -12,7 +12,9 @@
 export function installGuestRejectionGuard(target: NodeJS.Process = process): void {
   target.on('unhandledRejection', () => undefined);
   target.on('uncaughtException', (error) => {
-    target.stderr.write(`sandbox host: uncaught exception: ${error instanceof Error ? error.message : String(error)}\n`);
+    target.stderr.write(
+      `sandbox host: uncaught exception: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     target.exit(70);
   });
 }
