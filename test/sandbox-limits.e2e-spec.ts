@@ -1,12 +1,15 @@
 import { StandalonePlatform } from './support/standalone';
 import { endpoint } from './support/endpoints';
 
+/** The engines the platform is started with (the values of `SANDBOX_ENGINE`). */
+const ENGINES = ['isolated-vm', 'vm2'] as const;
+
 /**
  * An infinite loop and a memory bomb are stopped by the app's limits, while another app keeps
- * answering (issue #2 items 7 and Tests).
+ * answering (issue #2 items 7 and Tests), under each sandbox engine (issue #4).
  */
-describe('sandbox limits (standalone, real process)', () => {
-  const platform = new StandalonePlatform();
+describe.each(ENGINES)('sandbox limits (standalone, real process, SANDBOX_ENGINE=%s)', (engine) => {
+  const platform = new StandalonePlatform({ SANDBOX_ENGINE: engine });
   let noisy: string;
   let quiet: string;
 

@@ -1,6 +1,7 @@
 import { VM, VMScript, type VMOptions } from 'vm2';
 import { GuestMessage, type GuestBridgeFn } from '../guest/guest-message.constants';
 import { guestScript } from '../guest/guest-script';
+import { collectGarbage } from './collect-garbage';
 import { RssWatchdog } from './rss.watchdog';
 import { vm2BridgeAdapter, type Vm2Dispatch, type Vm2HostBridge } from './vm2-bridge.runtime';
 import {
@@ -51,8 +52,13 @@ export class Vm2Engine implements SandboxEngine {
   private readonly clean = new VMScript(CLEAN_GLOBAL, 'portico-clean-global.js');
   private readonly adapter = new VMScript(ADAPTER, 'portico-bridge-adapter.js');
   private watchdog: RssWatchdog | undefined;
+  /** Resident size when the watchdog started (after warm-up), and before the latest load. */
+  private startRssMb = 0;
   private baseRssMb = 0;
   private readonly memoryMb = new Map<Vm2Environment, number>();
+
+  /** `watchdog: false` only for tests that run the engine inside the test process itself. */
+  constructor(private readonly options: { watchdog: boolean } = { watchdog: true }) {}
 
   /** Compiles the scripts in a throwaway VM and starts the memory watchdog from the host's size then. */
   warmUp(): void {
@@ -65,9 +71,7 @@ export class Vm2Engine implements SandboxEngine {
 
   createEnvironment(options: EnvironmentOptions): EngineEnvironment {
     this.startWatchdog();
-    // Measured anew at each load: memory a previous app's garbage still holds (V8 returns pages
-    // late) is not the new environment's doing. The JavaScript heap stays capped by the host flag.
-    this.baseRssMb = process.memoryUsage.rss() / 1048576;
+    if (this.watchdog) this.baseRssMb = this.measureBase();
     let dispatch: Vm2Dispatch;
     try {
       const vm = this.newVm(Math.max(MIN_ALLOC_LIMIT_MB, options.memoryMb));
@@ -111,9 +115,24 @@ export class Vm2Engine implements SandboxEngine {
     return new VM(options);
   }
 
+  /**
+   * The host's own size before a load. Garbage a previous environment left (a reassigned process
+   * served another app) is collected first, so it does not count against the new app; what V8 still
+   * does not give back after that is not the new app's doing either, and raises the base.
+   */
+  private measureBase(): number {
+    let rss = rssMb();
+    if (rss > this.startRssMb + HOST_SLACK_MB) {
+      collectGarbage();
+      rss = rssMb();
+    }
+    return Math.max(this.startRssMb, rss);
+  }
+
   private startWatchdog(): void {
-    if (this.watchdog) return;
-    this.baseRssMb = process.memoryUsage.rss() / 1048576;
+    if (this.watchdog || !this.options.watchdog) return;
+    this.startRssMb = rssMb();
+    this.baseRssMb = this.startRssMb;
     this.watchdog = new RssWatchdog();
     this.updateLimit();
   }
@@ -130,6 +149,8 @@ export class Vm2Engine implements SandboxEngine {
     this.watchdog?.setLimitMb(this.baseRssMb + HOST_SLACK_MB + sum);
   }
 }
+
+const rssMb = (): number => process.memoryUsage.rss() / 1048576;
 
 class Vm2Environment implements EngineEnvironment {
   private disposed = false;

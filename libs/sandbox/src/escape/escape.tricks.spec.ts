@@ -135,10 +135,14 @@ describe.each(SANDBOX_ENGINES)('escape suite [%s]: tricks', (engine) => {
     expectContained(r, suite.canary);
     // vm2 takes `Proxy` away from guest code on Node >= 10 (its setup-sandbox.js): no trap can run
     // there, which the report must show; under isolated-vm the traps must have run (positive control).
-    if (engine === 'vm2') expect(reportOf(r)).toMatchObject({ traps: 0, proxy: 'undefined' });
-    else expect(reportOf(r)?.traps).toBeGreaterThan(0);
-    // The data call crossed as canonical EJSON text only.
-    expect(ops).toEqual(['mongodb.insertOne ["mongodb-atlas","d","c",{"a":{"$numberInt":"1"}}]']);
+    if (engine === 'vm2') {
+      expect(reportOf(r)).toMatchObject({ traps: 0, proxy: 'undefined' });
+      expect(ops).toEqual([]);
+    } else {
+      expect(reportOf(r)?.traps).toBeGreaterThan(0);
+      // The data call crossed as canonical EJSON text only.
+      expect(ops).toEqual(['mongodb.insertOne ["mongodb-atlas","d","c",{"a":{"$numberInt":"1"}}]']);
+    }
     await expectStillServing(suite.pool);
   }, 30_000);
 
