@@ -40,7 +40,11 @@ export function vm2BridgeAdapter(
   const U8 = Uint8Array;
   const apply = Reflect.apply;
   const fromCharCode = String.fromCharCode;
+  // Captured unbound on purpose: applied with `Reflect.apply`, so tenant code replacing them later
+  // cannot change how bodies are copied.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const charCodeAt = String.prototype.charCodeAt;
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const subarray = Uint8Array.prototype.subarray;
   const parse = JSON.parse;
   /** Below V8's argument count limit for `fromCharCode.apply`. */

@@ -80,14 +80,18 @@ export class Vm2Engine implements SandboxEngine {
       const start = (vm.run(this.adapter) as Vm2Adapter)(boot);
       const bridge = options.bridge;
       dispatch = start(
-        (kind, id, aux, text, data, binary) =>
-          bridge(
+        (kind, id, aux, text, data, binary) => {
+          const answer: unknown = bridge(
             kind,
             id,
             aux,
             text,
             binary === 1 && typeof data === 'string' ? Buffer.from(data, 'latin1') : data,
-          ) as string | undefined,
+          );
+          // What the host answers synchronously (a string) reaches the guest as is; nothing else may
+          // cross, or vm2 would hand the guest a proxy of a host object.
+          return typeof answer === 'string' ? answer : undefined;
+        },
         options.bundleJson,
         JSON.stringify(GuestMessage),
       );
