@@ -55,6 +55,7 @@ export class Vm2Engine implements SandboxEngine {
   /** Resident size when the watchdog started (after warm-up), and before the latest load. */
   private startRssMb = 0;
   private baseRssMb = 0;
+  private limitMb = Infinity;
   private readonly memoryMb = new Map<Vm2Environment, number>();
 
   /** `watchdog: false` only for tests that run the engine inside the test process itself. */
@@ -98,7 +99,12 @@ export class Vm2Engine implements SandboxEngine {
     } catch (error) {
       throw new EngineFault('InternalServerError', error instanceof Error ? error.message : String(error));
     }
-    const environment = new Vm2Environment(dispatch, options.bridge, () => this.release(environment));
+    const environment = new Vm2Environment(
+      dispatch,
+      options.bridge,
+      () => this.overLimit(),
+      () => this.release(environment),
+    );
     this.memoryMb.set(environment, options.memoryMb);
     this.updateLimit();
     return environment;
@@ -150,7 +156,19 @@ export class Vm2Engine implements SandboxEngine {
   private updateLimit(): void {
     let sum = 0;
     for (const mb of this.memoryMb.values()) sum += mb;
-    this.watchdog?.setLimitMb(this.baseRssMb + HOST_SLACK_MB + sum);
+    this.limitMb = this.baseRssMb + HOST_SLACK_MB + sum;
+    this.watchdog?.setLimitMb(this.limitMb);
+  }
+
+  /**
+   * Whether the process is over its limit after a call, garbage collected first. The watchdog
+   * thread checks every few milliseconds during calls, but a spike shorter than its period, or
+   * a watchdog starved of CPU, would slip through or be caught late (in the next app's call).
+   */
+  private overLimit(): boolean {
+    if (!this.watchdog || rssMb() <= this.limitMb) return false;
+    collectGarbage();
+    return rssMb() > this.limitMb;
   }
 }
 
@@ -162,6 +180,7 @@ class Vm2Environment implements EngineEnvironment {
   constructor(
     private readonly fn: Vm2Dispatch,
     private readonly bridge: GuestBridgeFn,
+    private readonly overLimit: () => boolean,
     private readonly onDispose: () => void,
   ) {}
 
@@ -183,6 +202,8 @@ class Vm2Environment implements EngineEnvironment {
       // overflow in the adapter). Keep a result the invocation computed, as isolated-vm does.
       done = this.collect(id, error);
     }
+    // What the call left alive counts against the limit, as it would in an isolate of its own.
+    if (this.overLimit()) throw new EngineFault('MemoryLimitExceeded', 'memory limit exceeded');
     if (typeof done !== 'string') return;
     const result = done;
     // Guest microtasks run in the host's queue after this returns (isolated-vm runs them inside the
