@@ -2,6 +2,7 @@ import { VM, VMScript, type VMOptions } from 'vm2';
 import { GuestMessage, type GuestBridgeFn } from '../guest/guest-message.constants';
 import { guestScript } from '../guest/guest-script';
 import { collectGarbage } from './collect-garbage';
+import { PeakRss } from './peak-rss';
 import { RssWatchdog } from './rss.watchdog';
 import { vm2BridgeAdapter, type Vm2Dispatch, type Vm2HostBridge } from './vm2-bridge.runtime';
 import {
@@ -56,6 +57,7 @@ export class Vm2Engine implements SandboxEngine {
   private startRssMb = 0;
   private baseRssMb = 0;
   private limitMb = Infinity;
+  private peak: PeakRss | undefined;
   private readonly memoryMb = new Map<Vm2Environment, number>();
 
   /** `watchdog: false` only for tests that run the engine inside the test process itself. */
@@ -102,7 +104,7 @@ export class Vm2Engine implements SandboxEngine {
     const environment = new Vm2Environment(
       dispatch,
       options.bridge,
-      () => this.overLimit(),
+      { before: () => this.beforeCall(), overLimit: () => this.overLimit() },
       () => this.release(environment),
     );
     this.memoryMb.set(environment, options.memoryMb);
@@ -144,6 +146,7 @@ export class Vm2Engine implements SandboxEngine {
     this.startRssMb = rssMb();
     this.baseRssMb = this.startRssMb;
     this.watchdog = new RssWatchdog();
+    this.peak = new PeakRss();
     this.updateLimit();
   }
 
@@ -161,14 +164,23 @@ export class Vm2Engine implements SandboxEngine {
   }
 
   /**
-   * Whether the process is over its limit after a call, garbage collected first. The watchdog
-   * thread checks every few milliseconds during calls, but a spike shorter than its period, or
-   * a watchdog starved of CPU, would slip through or be caught late (in the next app's call).
+   * Before a call: garbage earlier calls left beyond the limit is collected (V8 collects lazily
+   * in a heap shared by all), and the peak is reset, so the call is measured on its own.
+   */
+  private beforeCall(): void {
+    if (!this.watchdog || !this.peak) return;
+    if (rssMb() > this.limitMb) collectGarbage();
+    this.peak.reset();
+  }
+
+  /**
+   * Whether the process went over its limit during the call. The watchdog thread checks every few
+   * milliseconds, but a spike shorter than that, or a watchdog starved of CPU, would slip through or
+   * be caught late (in the next app's call); the kernel's high-water mark does not miss it.
    */
   private overLimit(): boolean {
-    if (!this.watchdog || rssMb() <= this.limitMb) return false;
-    collectGarbage();
-    return rssMb() > this.limitMb;
+    if (!this.watchdog || !this.peak) return false;
+    return this.peak.peakMb() > this.limitMb;
   }
 }
 
@@ -180,13 +192,14 @@ class Vm2Environment implements EngineEnvironment {
   constructor(
     private readonly fn: Vm2Dispatch,
     private readonly bridge: GuestBridgeFn,
-    private readonly overLimit: () => boolean,
+    private readonly memory: { before(): void; overLimit(): boolean },
     private readonly onDispose: () => void,
   ) {}
 
   dispatch(kind: number, id: number, aux: number, text: string, data?: Uint8Array): void {
     if (this.disposed) throw new EngineFault('InternalServerError', 'environment disposed');
     let done: string | undefined;
+    this.memory.before();
     try {
       done = this.fn(
         kind,
@@ -203,7 +216,7 @@ class Vm2Environment implements EngineEnvironment {
       done = this.collect(id, error);
     }
     // What the call left alive counts against the limit, as it would in an isolate of its own.
-    if (this.overLimit()) throw new EngineFault('MemoryLimitExceeded', 'memory limit exceeded');
+    if (this.memory.overLimit()) throw new EngineFault('MemoryLimitExceeded', 'memory limit exceeded');
     if (typeof done !== 'string') return;
     const result = done;
     // Guest microtasks run in the host's queue after this returns (isolated-vm runs them inside the
