@@ -1,6 +1,7 @@
 import { runInNewContext } from 'node:vm';
 import { VM } from 'vm2';
 import { GuestMessage } from '../guest/guest-message.constants';
+import { collectGarbage } from './collect-garbage';
 import { EngineFault } from './sandbox-engine.port';
 import { vm2BridgeAdapter, type Vm2Dispatch, type Vm2HostBridge } from './vm2-bridge.runtime';
 import { Vm2Engine } from './vm2.engine';
@@ -61,6 +62,14 @@ describe('Vm2Engine', () => {
       'btoa',
     ]);
     expect(names).not.toEqual(expect.arrayContaining(['Buffer']));
+  });
+
+  it('gives no later guest the gc function the engine takes for its memory checks', async () => {
+    collectGarbage();
+    const { env, sent } = environment({ gc: 'exports = () => typeof Function("return this")().gc;' });
+    env.dispatch(GuestMessage.Invoke, 2, 0, job('gc'));
+    await settled();
+    expect(sent[0][4]).toBe('"undefined"');
   });
 
   it('carries every byte value both ways, as a Uint8Array of the receiving realm', async () => {
