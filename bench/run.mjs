@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench`: drives the same hello endpoint on plain node:http (baseline), standalone Portico
-// and cluster Portico with autocannon, at concurrency 1 and 50, and prints req/s, latency, the ratio
-// to the baseline, non-2xx answers, the peak RSS of every process, and the DESIGN goals (PASS/MISS,
-// never asserted). See docs/benchmarks.md.
+// (once per sandbox engine) and cluster Portico with autocannon, at concurrency 1 and 50, and prints
+// req/s, latency, the ratio to the baseline, non-2xx answers, the peak RSS of every process, and the
+// DESIGN goals (PASS/MISS, never asserted). See docs/benchmarks.md.
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { cleanupAll, installCleanupHandlers, ServiceStartError, stripAnsi } from './lib/processes.mjs';
@@ -88,7 +88,9 @@ async function main() {
   const results = [];
   const samplers = [];
   await measure('baseline', startBaseline, results, samplers);
-  await measure('standalone', startStandalone, results, samplers);
+  // One row per sandbox engine in the same run, so their cost compares (isolated-vm is the default).
+  await measure('standalone', () => startStandalone('isolated-vm'), results, samplers);
+  await measure('standalone vm2', () => startStandalone('vm2'), results, samplers);
   const missing = clusterUnavailable();
   if (missing) {
     for (const c of CONCURRENCIES)
@@ -105,6 +107,7 @@ async function main() {
     '',
     `Portico bench — ${new Date().toISOString()} — node ${process.version}, ${cpus().length} cores (${cpu})`,
     `hello endpoint (${HELLO_BODY}), GET, keep-alive; warm-up ${WARMUP}s then ${DURATION}s measured per row.`,
+    "'standalone' runs the default sandbox engine (isolated-vm), 'standalone vm2' the same with SANDBOX_ENGINE=vm2.",
     'NOTE: autocannon runs inside this bench process on the same machine: it competes with the target',
     'for the same CPU cores, so absolute numbers are lower than with a separate load machine.',
     `1-min load average before the run ${loadBefore}, after ${loadAverage()} (anything else running skews the numbers).`,

@@ -1,12 +1,15 @@
 import { StandalonePlatform } from './support/standalone';
 import { endpoint } from './support/endpoints';
 
+/** The engines the platform is started with (the values of `SANDBOX_ENGINE`). */
+const ENGINES = ['isolated-vm', 'vm2'] as const;
+
 /**
  * An infinite loop and a memory bomb are stopped by the app's limits, while another app keeps
- * answering (issue #2 items 7 and Tests).
+ * answering (issue #2 items 7 and Tests), under each sandbox engine (issue #4).
  */
-describe('sandbox limits (standalone, real process)', () => {
-  const platform = new StandalonePlatform();
+describe.each(ENGINES)('sandbox limits (standalone, real process, SANDBOX_ENGINE=%s)', (engine) => {
+  const platform = new StandalonePlatform({ SANDBOX_ENGINE: engine });
   let noisy: string;
   let quiet: string;
 
@@ -17,7 +20,10 @@ describe('sandbox limits (standalone, real process)', () => {
     expect(
       (
         await platform.admin('PATCH', `/apps/${noisy}`, {
-          limits: { timeout_ms: 1500, memory_mb: 64, max_request_bytes: 1024 },
+          // A vm2 host takes longer to start (vm2 instruments the guest script in every process), and
+          // an overrunning app's replacement host starts at low priority: on a busy machine 1.5 s can
+          // pass before the code runs at all. The limits under test are the same.
+          limits: { timeout_ms: engine === 'vm2' ? 5000 : 1500, memory_mb: 64, max_request_bytes: 1024 },
         })
       ).status,
     ).toBe(200);

@@ -95,13 +95,16 @@ export async function startBaseline() {
   };
 }
 
-/** `portico dev`: gateway, registry and worker in one process, sandbox hosts as its children. */
-export async function startStandalone() {
+/**
+ * `portico dev`: gateway, registry and worker in one process, sandbox hosts as its children, running
+ * guest code with `engine` (`SANDBOX_ENGINE`).
+ */
+export async function startStandalone(engine = 'isolated-vm') {
   if (!existsSync(entry('cli'))) throw new Error(`${entry('cli')} is missing (build first)`);
   const dataDir = makeTempDir('portico-bench-standalone-');
   const svc = spawnService({
     args: [entry('cli'), 'dev'],
-    env: commonEnv(dataDir),
+    env: { ...commonEnv(dataDir), SANDBOX_ENGINE: engine },
     services: ['registry', 'gateway'],
   });
   try {
@@ -109,7 +112,7 @@ export async function startStandalone() {
     const path = await deployHello(urls.registry);
     return {
       url: `${urls.gateway}${path}`,
-      roots: [{ label: 'standalone', pid: svc.child.pid }],
+      roots: [{ label: `standalone (${engine})`, pid: svc.child.pid }],
       stop: () => stopChild(svc.child),
     };
   } catch (err) {

@@ -44,7 +44,8 @@ export const EnvSchema = z.object({
     .string()
     .regex(/^[a-z0-9-]{1,32}$/, 'lowercase letters, digits and - only')
     .default('default'),
-  SANDBOX_ENGINE: z.enum(['isolated-vm']).default('isolated-vm'),
+  // Same names as the sandbox's SANDBOX_ENGINES (config cannot import the sandbox lib).
+  SANDBOX_ENGINE: z.enum(['isolated-vm', 'vm2']).default('isolated-vm'),
   PORTICO_SANDBOX_PROCESSES: positiveInt.max(256).default(Math.max(2, cpus().length)),
   PORTICO_SANDBOX_PROCESSES_PER_APP: positiveInt.max(64).default(1),
   PORTICO_LOG_RETENTION: positiveInt.default(1000),

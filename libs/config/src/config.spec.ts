@@ -22,6 +22,11 @@ describe('loadConfig', () => {
     });
   });
 
+  it('selects the vm2 sandbox engine, isolated-vm by default', () => {
+    expect(loadConfig({}).sandbox.engine).toBe('isolated-vm');
+    expect(loadConfig({ SANDBOX_ENGINE: 'vm2' }).sandbox.engine).toBe('vm2');
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ MONGODB_URI: '', PORTICO_ADMIN_TOKEN: '' })).toMatchObject({
       store: { kind: 'embedded' },

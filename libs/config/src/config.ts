@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { EnvSchema } from './config.schema';
+import { EnvSchema, type Env } from './config.schema';
 
 /** Typed configuration, read once at boot (DESIGN "Contracts"). */
 export interface PorticoConfig {
@@ -17,7 +17,7 @@ export interface PorticoConfig {
   transport: { kind: 'in-process' } | { kind: 'redis'; url: string; prefix: string };
   /** The worker pool this worker serves (cluster mode); an app's pool is a registry setting. */
   workerPool: string;
-  sandbox: { engine: 'isolated-vm'; maxProcesses: number; maxProcessesPerApp: number };
+  sandbox: { engine: Env['SANDBOX_ENGINE']; maxProcesses: number; maxProcessesPerApp: number };
   logs: { retentionPerApp: number; level: string };
 }
 

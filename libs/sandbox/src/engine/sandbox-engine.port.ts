@@ -1,7 +1,7 @@
 import type { GuestBridgeFn } from '../guest/guest-message.constants';
 
-/** Engines a sandbox host can run guest code with (vm2 follows in a later issue). */
-export const SANDBOX_ENGINES = ['isolated-vm'] as const;
+/** Engines a sandbox host can run guest code with; isolated-vm is the default (docs/security.md). */
+export const SANDBOX_ENGINES = ['isolated-vm', 'vm2'] as const;
 export type SandboxEngineName = (typeof SANDBOX_ENGINES)[number];
 
 /** What an engine needs to set up one app version. */

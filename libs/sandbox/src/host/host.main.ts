@@ -3,6 +3,7 @@ import { createEngine } from '../engine/create-engine';
 import { SANDBOX_ENGINES, type SandboxEngineName } from '../engine/sandbox-engine.port';
 import { FrameChannel } from '../protocol/frame.channel';
 import { FrameType } from '../protocol/frame.constants';
+import { installGuestRejectionGuard } from './guest-rejection.guard';
 import { SandboxHost } from './sandbox.host';
 
 /**
@@ -16,6 +17,8 @@ function main(): void {
     process.exit(2);
   }
   const engine = createEngine(arg as SandboxEngineName);
+  // Under vm2, guest promises are this process's promises (see guest-rejection.guard.ts).
+  if (engine.name === 'vm2') installGuestRejectionGuard();
   // Before Ready: a pre-started spare then turns a cold start into a context creation only.
   engine.warmUp?.();
   const socket = new Socket({ fd: 3, readable: true, writable: true });

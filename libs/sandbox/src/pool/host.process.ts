@@ -35,6 +35,11 @@ export class HostProcess<T> {
   /** Loaded version → invocations of it in flight. */
   readonly versions = new Map<number, number>();
   readonly running = new Map<number, T>();
+  /**
+   * The signal that ended the process, once it has exited. SIGABRT is a memory overrun: V8 aborts
+   * when the host's heap is exhausted, and so does the host's RSS watchdog (vm2 engine).
+   */
+  exitSignal: NodeJS.Signals | null = null;
   /** Resolves when the process has exited. */
   readonly exited: Promise<void>;
   private readonly child: ChildProcess;
@@ -58,6 +63,7 @@ export class HostProcess<T> {
       }
     };
     this.child.on('exit', (code, signal) => {
+      this.exitSignal = signal;
       ended(signal ? `killed by ${signal}` : `exited with code ${String(code)}`);
       exit();
     });
@@ -88,8 +94,8 @@ export class HostProcess<T> {
       },
       () => {
         // A host without its pipe is useless: make sure it is gone (unless it is exiting as asked).
+        // Its end is reported by the 'exit' event, which follows either way and tells how it died.
         if (!this.stopping) this.kill();
-        ended('pipe closed');
       },
     );
   }

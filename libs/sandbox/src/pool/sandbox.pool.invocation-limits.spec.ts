@@ -1,3 +1,4 @@
+import { SANDBOX_ENGINES } from '../engine/sandbox-engine.port';
 import { GUEST_LIMITS, LOG_TRUNCATED_LINE } from '../guest/guest-limits.constants';
 import type { HostCallHandler } from '../sandbox.port';
 import { bundleOf, jobOf, memoryLogger, noHostCalls, text } from '../testing/sandbox.fixtures';
@@ -36,11 +37,11 @@ const FUNCTIONS = {
   look: 'exports = function () { return { left: globalThis.left, lateCall: globalThis.lateCall }; };',
 };
 
-describe('SandboxPool: per-invocation limits of the guest runtime', () => {
+describe.each(SANDBOX_ENGINES)('SandboxPool [%s]: per-invocation limits of the guest runtime', (engine) => {
   let pool: SandboxPool;
   beforeAll(() => {
     pool = new SandboxPool({
-      engine: 'isolated-vm',
+      engine,
       maxProcesses: 2,
       maxProcessesPerApp: 1,
       logger: memoryLogger(),

@@ -1,3 +1,4 @@
+import { SANDBOX_ENGINES } from '../engine/sandbox-engine.port';
 import { readFileSync } from 'node:fs';
 import { runInNewContext } from 'node:vm';
 import { bundleOf, jobOf, memoryLogger, noHostCalls, text } from '../testing/sandbox.fixtures';
@@ -19,9 +20,9 @@ const PROBE = `exports = function (request, response) {
   };
 };`;
 
-describe('SandboxPool: what guest code can reach', () => {
+describe.each(SANDBOX_ENGINES)('SandboxPool [%s]: what guest code can reach', (engine) => {
   const pool = new SandboxPool({
-    engine: 'isolated-vm',
+    engine,
     maxProcesses: 3,
     maxProcessesPerApp: 1,
     logger: memoryLogger(),

@@ -1,3 +1,4 @@
+import { SANDBOX_ENGINES } from '../engine/sandbox-engine.port';
 import type { FunctionBundle } from '@portico/contracts';
 import type { HostCallHandler } from '../sandbox.port';
 import { bundleOf, jobOf, memoryLogger, noHostCalls, text } from '../testing/sandbox.fixtures';
@@ -33,11 +34,11 @@ function gate(): { handler: HostCallHandler; release: (value: string) => void } 
   return { handler: () => answer, release };
 }
 
-describe('SandboxPool: limits, failures and process management', () => {
+describe.each(SANDBOX_ENGINES)('SandboxPool [%s]: limits, failures and process management', (engine) => {
   // One pool for the whole block: tests kill its hosts on purpose, and it must cope.
   const limitKills: [string, string | null][] = [];
   const pool = new SandboxPool({
-    engine: 'isolated-vm',
+    engine,
     maxProcesses: 3,
     maxProcessesPerApp: 1,
     logger: memoryLogger(),

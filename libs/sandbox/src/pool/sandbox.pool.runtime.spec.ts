@@ -1,3 +1,4 @@
+import { SANDBOX_ENGINES } from '../engine/sandbox-engine.port';
 import { EJSON, ObjectId } from 'bson';
 import type { InvocationJob, InvocationResult } from '@portico/contracts';
 import type { HostCall, HostCallHandler } from '../sandbox.port';
@@ -110,9 +111,9 @@ function recordingHandler(answer: (call: HostCall) => unknown): HostCallHandler 
   return Object.assign(handler, { calls });
 }
 
-describe('SandboxPool: guest runtime through a real host', () => {
+describe.each(SANDBOX_ENGINES)('SandboxPool [%s]: guest runtime through a real host', (engine) => {
   const logger = memoryLogger();
-  const pool = new SandboxPool({ engine: 'isolated-vm', maxProcesses: 2, maxProcessesPerApp: 1, logger });
+  const pool = new SandboxPool({ engine, maxProcesses: 2, maxProcessesPerApp: 1, logger });
   const bundle = bundleOf(APP, FUNCTIONS, {
     values: { config: { nested: { n: 1 } }, apiSecret: 's3cr3t' },
     environment: { tag: 'production', values: { DB: 'prod-db' } },

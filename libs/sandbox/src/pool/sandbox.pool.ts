@@ -367,8 +367,12 @@ export class SandboxPool implements SandboxRunner {
     const at = this.hostList.indexOf(host);
     if (at < 0) return;
     this.hostList.splice(at, 1);
-    for (const pending of host.running.values())
-      this.settle(pending, { error: InvocationFailures.hostRestarted(), logs: [] });
+    // Aborted: its heap or resident memory ran over (see `HostProcess.exitSignal`). Under vm2 that is
+    // how a guest's memory overrun ends; the process is shared, so every invocation in it fails so.
+    const memory = host.exitSignal === 'SIGABRT';
+    if (memory) this.markOverran(host.appId);
+    const error = memory ? InvocationFailures.memoryLimit() : InvocationFailures.hostRestarted();
+    for (const pending of host.running.values()) this.settle(pending, { error, logs: [] });
     host.running.clear();
     if (this.closed) return;
     if (!host.ready) this.earlyDeaths++;

@@ -1,0 +1,16 @@
+import { Vm2Engine } from './libs/sandbox/src/engine/vm2.engine';
+const e = new Vm2Engine();
+let t = Date.now();
+e.warmUp();
+console.log('warmUp ms', Date.now() - t, 'rss', process.memoryUsage.rss()/1048576);
+const out: unknown[] = [];
+t = Date.now();
+const bundle = { appId: 'a', appName: 'a', created_at: '', functions: { hello: { source: 'exports = function(req, res){ return { hi: "x", g: Object.getOwnPropertyNames(globalThis).filter(n=>!["Object"].includes(n)).length, body: req.body && req.body.text() }; }', private: false } }, values: {}, environment: { tag: '', values: {} }, services: [], limits: { memory_mb: 64 } };
+const env = e.createEnvironment({ memoryMb: 64, bundleJson: JSON.stringify(bundle), bridge: (...a) => { out.push(a.map(x => x instanceof Uint8Array ? 'U8:' + Buffer.from(x).toString() : x)); return undefined; } });
+console.log('create ms', Date.now() - t);
+const job = JSON.stringify({ f: 'hello', fmt: 'JSON', rr: true, sys: false, b: 5, h: {}, q: {} }) + '\n{}';
+env.dispatch(1, 7, 0, job, Buffer.from('héllo'));
+setTimeout(() => { console.log(JSON.stringify(out)); 
+  t = Date.now(); for (let i = 0; i < 2000; i++) env.dispatch(1, 8 + i, 0, job, Buffer.from('héllo')); console.log('2000 dispatch ms', Date.now() - t);
+  setTimeout(()=>{console.log(out.length); process.exit(0)}, 100);
+}, 50);
