@@ -17,6 +17,9 @@ const common = {
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   moduleNameMapper: { '^@portico/(.*)$': '<rootDir>/libs/$1/src' },
   testEnvironment: 'node',
+  // Sandbox specs start real host processes (a vm2 host boots slower); on a loaded 2-core CI machine
+  // Jest's 5 s default fails them for no reason. No test asserts on time.
+  testTimeout: 15_000,
 };
 module.exports = {
   projects: [

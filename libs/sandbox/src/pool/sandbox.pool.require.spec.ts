@@ -1,3 +1,4 @@
+import { SANDBOX_ENGINES } from '../engine/sandbox-engine.port';
 import { createHash, createHmac } from 'node:crypto';
 import type { InvocationResult } from '@portico/contracts';
 import { bundleOf, jobOf, memoryLogger, noHostCalls, text } from '../testing/sandbox.fixtures';
@@ -72,133 +73,147 @@ const FUNCTIONS: Record<string, string> = {
     try { return { loaded: typeof require("sneaky")(query.name) }; } catch (e) { return { error: e.message }; }
   };`,
   tryCrypto: `exports = ({ query }) => {
-    try { return { value: eval(query.expr) }; } catch (e) { return { error: e.message }; }
+    try { return { value: Function('require', 'return ' + query.expr)(require) }; } catch (e) { return { error: e.message }; }
   };`,
 };
 
-describe('SandboxPool: require with npm dependencies and pure built-ins (issue #5 item 2)', () => {
-  const pool = new SandboxPool({
-    engine: 'isolated-vm',
-    maxProcesses: 2,
-    maxProcessesPerApp: 1,
-    logger: memoryLogger(),
-  });
-  const bundle = bundleOf(APP, FUNCTIONS, { dependencies: { files: DEPENDENCIES } });
-  const bare = bundleOf('bare-abcde', { tryRequire: FUNCTIONS.tryRequire });
-
-  const run = (fn: string, query: Record<string, string> = {}, b = bundle): Promise<InvocationResult> =>
-    pool.run(b, jobOf(b.appId, fn, {}, { query }), noHostCalls);
-  const json = (r: InvocationResult): unknown => {
-    if (r.error) throw new Error(`${r.error.code}: ${r.error.message}`);
-    return JSON.parse(text(r.response?.body));
-  };
-
-  afterAll(() => pool.close());
-
-  it('resolves package main, relative files, .json, and a nested node_modules copy before the top one', async () => {
-    expect(json(await run('greet', { name: 'ada' }))).toBe('HELLO ADA :)<nested>--!');
-    expect(json(await run('tryRequire', { name: 'left-pad' }))).toEqual({ loaded: 'function' });
-  });
-
-  it('resolves scoped packages and a directory main; module state lives as long as the app version', async () => {
-    expect(json(await run('counter'))).toBe('acme-1');
-    // Modules are cached per app-version context, as Node caches them per process (documented).
-    expect(json(await run('counter'))).toBe('acme-2');
-  });
-
-  it('hands a require cycle the partial exports, as Node does', async () => {
-    expect(json(await run('cycle'))).toEqual({ a: 'A', fromB: 'A' });
-  });
-
-  it('serves the pure built-ins from their browser builds, and Buffer as a global', async () => {
-    expect(json(await run('builtins'))).toEqual({
-      event: 42,
-      join: '/a/c/d.txt',
-      ext: '.gz',
-      format: 'n=5',
-      inspect: '{ a: [ 1, 2 ] }',
-      qs: 'a=1%202&b=x&b=y',
-      parsedQs: { a: '1', b: '2' },
-      host: 'example.com',
-      port: '8080',
-      pathname: '/a/b',
-      decoded: '€',
-      assertMessage: 'one is not two',
-      puny: 'xn--maana-pta.com',
-      b64: Buffer.from('héllo').toString('base64'),
-      hex: '6162',
-      sameBuffer: true,
+describe.each(SANDBOX_ENGINES)(
+  'SandboxPool require with npm dependencies and pure built-ins (issue #5 item 2) [%s]',
+  (engine) => {
+    const pool = new SandboxPool({
+      engine,
+      maxProcesses: 2,
+      maxProcessesPerApp: 1,
+      logger: memoryLogger(),
     });
-  });
+    const bundle = bundleOf(APP, FUNCTIONS, { dependencies: { files: DEPENDENCIES } });
+    const bare = bundleOf('bare-abcde', { tryRequire: FUNCTIONS.tryRequire });
 
-  it('require("crypto"): hashes and HMACs computed by the host, equal to node:crypto', async () => {
-    expect(json(await run('crypto', { key: 'k' }))).toEqual({
-      sha256: createHash('sha256').update('part one, part two').digest('hex'),
-      copy: createHash('sha256').update('part one, part two').digest('base64'),
-      md5: createHash('md5').update('abc').digest('hex'),
-      hmac: createHmac('sha512', 'k').update('msg').digest('base64'),
-      random: 16,
-      uuid: true,
-      equal: true,
-      viaPrefix: true,
+    const run = (fn: string, query: Record<string, string> = {}, b = bundle): Promise<InvocationResult> =>
+      pool.run(b, jobOf(b.appId, fn, {}, { query }), noHostCalls);
+    const json = (r: InvocationResult): unknown => {
+      if (r.error) throw new Error(`${r.error.code}: ${r.error.message}`);
+      return JSON.parse(text(r.response?.body));
+    };
+
+    afterAll(() => pool.close());
+
+    it('resolves package main, relative files, .json, and a nested node_modules copy before the top one', async () => {
+      expect(json(await run('greet', { name: 'ada' }))).toBe('HELLO ADA :)<nested>--!');
+      expect(json(await run('tryRequire', { name: 'left-pad' }))).toEqual({ loaded: 'function' });
     });
-    expect(json(await run('tryCrypto', { expr: 'require("crypto").createHash("whirlpool")' }))).toEqual({
-      error: 'Digest method not supported: whirlpool',
+
+    it('resolves scoped packages and a directory main; module state lives as long as the app version', async () => {
+      expect(json(await run('counter'))).toBe('acme-1');
+      // Modules are cached per app-version context, as Node caches them per process (documented).
+      expect(json(await run('counter'))).toBe('acme-2');
     });
-    expect(json(await run('tryCrypto', { expr: 'require("crypto").createCipheriv("aes-256-cbc")' }))).toEqual(
-      {
+
+    it('hands a require cycle the partial exports, as Node does', async () => {
+      expect(json(await run('cycle'))).toEqual({ a: 'A', fromB: 'A' });
+    });
+
+    it('serves the pure built-ins from their browser builds, and Buffer as a global', async () => {
+      expect(json(await run('builtins'))).toEqual({
+        event: 42,
+        join: '/a/c/d.txt',
+        ext: '.gz',
+        format: 'n=5',
+        inspect: '{ a: [ 1, 2 ] }',
+        qs: 'a=1%202&b=x&b=y',
+        parsedQs: { a: '1', b: '2' },
+        host: 'example.com',
+        port: '8080',
+        pathname: '/a/b',
+        decoded: '€',
+        assertMessage: 'one is not two',
+        puny: 'xn--maana-pta.com',
+        b64: Buffer.from('héllo').toString('base64'),
+        hex: '6162',
+        sameBuffer: true,
+      });
+    });
+
+    it('require("crypto"): hashes and HMACs computed by the host, equal to node:crypto', async () => {
+      expect(json(await run('crypto', { key: 'k' }))).toEqual({
+        sha256: createHash('sha256').update('part one, part two').digest('hex'),
+        copy: createHash('sha256').update('part one, part two').digest('base64'),
+        md5: createHash('md5').update('abc').digest('hex'),
+        hmac: createHmac('sha512', 'k').update('msg').digest('base64'),
+        random: 16,
+        uuid: true,
+        equal: true,
+        viaPrefix: true,
+      });
+      expect(json(await run('tryCrypto', { expr: 'require("crypto").createHash("whirlpool")' }))).toEqual({
+        error: 'Digest method not supported: whirlpool',
+      });
+      expect(
+        json(await run('tryCrypto', { expr: 'require("crypto").createCipheriv("aes-256-cbc")' })),
+      ).toEqual({
         error:
           'crypto.createCipheriv is not available in Portico functions (hashing, HMAC and random bytes only; see utils.crypto)',
-      },
-    );
-    expect(json(await run('tryCrypto', { expr: 'require("crypto").randomBytes(1e9)' }))).toEqual({
-      error: 'randomBytes: size must be an integer from 0 to 65536',
-    });
-  });
-
-  it('names the module for every other built-in', async () => {
-    for (const name of ['fs', 'child_process', 'node:net', 'http', 'os', 'vm', 'worker_threads', 'process']) {
-      const shown = name.replace(/^node:/, '');
-      expect(json(await run('tryRequire', { name }))).toEqual({
-        error: `module "${shown}" is not available in Portico functions (only pure built-ins: assert, buffer, events, path, punycode, querystring, string_decoder, url, util, crypto (hashing, HMAC, randomBytes))`,
       });
-    }
-  });
-
-  it('finds nothing outside the bundle: unknown packages, absolute paths, climbing with ..', async () => {
-    for (const name of [
-      'nope',
-      '/etc/passwd',
-      '/proc/self/environ',
-      '../../../etc/passwd',
-      './greet',
-      'tiny-greeter/../../x',
-    ]) {
-      expect(json(await run('tryRequire', { name }))).toEqual({ error: `Cannot find module '${name}'` });
-    }
-    // From inside a dependency, relative paths stay inside node_modules.
-    for (const name of ['../../../../etc/passwd', '../tiny-greeter/../../../etc/hosts', '/etc/passwd']) {
-      expect(json(await run('trySneaky', { name }))).toEqual({ error: `Cannot find module '${name}'` });
-    }
-    expect(json(await run('trySneaky', { name: '../left-pad' }))).toEqual({ loaded: 'function' });
-  });
-
-  it('keeps the dependency files in the host: 14 MB of them do not enter a 16 MB isolate at boot', async () => {
-    const big = bundleOf(
-      'bigdeps-abcde',
-      { greet: FUNCTIONS.greet },
-      {
-        limits: { timeout_ms: 10_000, memory_mb: 16, max_request_bytes: 1024 * 1024 },
-        dependencies: { files: { ...DEPENDENCIES, 'filler/data.js': `// ${'x'.repeat(14 * 1024 * 1024)}` } },
-      },
-    );
-    expect(json(await run('greet', { name: 'big' }, big))).toBe('HELLO BIG :)<nested>--!');
-  });
-
-  it('an app without dependencies gets a clear error, and the built-ins still work', async () => {
-    expect(json(await run('tryRequire', { name: 'moment' }, bare))).toEqual({
-      error: "Cannot find module 'moment': the app has no npm dependencies (functions/node_modules)",
+      expect(json(await run('tryCrypto', { expr: 'require("crypto").randomBytes(1e9)' }))).toEqual({
+        error: 'randomBytes: size must be an integer from 0 to 65536',
+      });
     });
-    expect(json(await run('tryRequire', { name: 'util' }, bare))).toEqual({ loaded: 'object' });
-  });
-});
+
+    it('names the module for every other built-in', async () => {
+      for (const name of [
+        'fs',
+        'child_process',
+        'node:net',
+        'http',
+        'os',
+        'vm',
+        'worker_threads',
+        'process',
+      ]) {
+        const shown = name.replace(/^node:/, '');
+        expect(json(await run('tryRequire', { name }))).toEqual({
+          error: `module "${shown}" is not available in Portico functions (only pure built-ins: assert, buffer, events, path, punycode, querystring, string_decoder, url, util, crypto (hashing, HMAC, randomBytes))`,
+        });
+      }
+    });
+
+    it('finds nothing outside the bundle: unknown packages, absolute paths, climbing with ..', async () => {
+      for (const name of [
+        'nope',
+        '/etc/passwd',
+        '/proc/self/environ',
+        '../../../etc/passwd',
+        './greet',
+        'tiny-greeter/../../x',
+      ]) {
+        expect(json(await run('tryRequire', { name }))).toEqual({ error: `Cannot find module '${name}'` });
+      }
+      // From inside a dependency, relative paths stay inside node_modules.
+      for (const name of ['../../../../etc/passwd', '../tiny-greeter/../../../etc/hosts', '/etc/passwd']) {
+        expect(json(await run('trySneaky', { name }))).toEqual({ error: `Cannot find module '${name}'` });
+      }
+      expect(json(await run('trySneaky', { name: '../left-pad' }))).toEqual({ loaded: 'function' });
+    });
+
+    it('keeps the dependency files in the host: 14 MB of them do not enter a 16 MB isolate at boot', async () => {
+      const big = bundleOf(
+        'bigdeps-abcde',
+        { greet: FUNCTIONS.greet },
+        {
+          limits: { timeout_ms: 10_000, memory_mb: 16, max_request_bytes: 1024 * 1024 },
+          dependencies: {
+            files: { ...DEPENDENCIES, 'filler/data.js': `// ${'x'.repeat(14 * 1024 * 1024)}` },
+          },
+        },
+      );
+      expect(json(await run('greet', { name: 'big' }, big))).toBe('HELLO BIG :)<nested>--!');
+    });
+
+    it('an app without dependencies gets a clear error, and the built-ins still work', async () => {
+      expect(json(await run('tryRequire', { name: 'moment' }, bare))).toEqual({
+        error: "Cannot find module 'moment': the app has no npm dependencies (functions/node_modules)",
+      });
+      expect(json(await run('tryRequire', { name: 'util' }, bare))).toEqual({ loaded: 'object' });
+    });
+  },
+);

@@ -370,7 +370,10 @@ export class SandboxPool implements SandboxRunner {
     // Aborted: its heap or resident memory ran over (see `HostProcess.exitSignal`). Under vm2 that is
     // how a guest's memory overrun ends; the process is shared, so every invocation in it fails so.
     const memory = host.exitSignal === 'SIGABRT';
-    if (memory) this.markOverran(host.appId);
+    if (memory) {
+      this.onLimitKill('memory', host.appId);
+      this.markOverran(host.appId);
+    }
     const error = memory ? InvocationFailures.memoryLimit() : InvocationFailures.hostRestarted();
     for (const pending of host.running.values()) this.settle(pending, { error, logs: [] });
     host.running.clear();

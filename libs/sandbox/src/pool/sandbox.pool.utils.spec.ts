@@ -1,3 +1,4 @@
+import { SANDBOX_ENGINES } from '../engine/sandbox-engine.port';
 import {
   createHash,
   createHmac,
@@ -59,7 +60,7 @@ const FUNCTIONS: Record<string, string | { source: string; private: boolean }> =
     try { utils.crypto.decrypt("aes", new BSON.Binary(bytes), query.key); return "decrypted"; } catch (e) { return e.message; }
   };`,
   guarded: `exports = ({ query }) => {
-    try { return { value: eval(query.expr) }; } catch (e) { return { error: e.message, name: e.name }; }
+    try { return { value: Function('context', 'return ' + query.expr)(context) }; } catch (e) { return { error: e.message, name: e.name }; }
   };`,
   signVerify: `exports = ({ query }) => {
     const priv = context.values.get("rsaPrivateKey"); const pub = context.values.get("rsaPublicKey");
@@ -109,300 +110,306 @@ const RUN_MODES = {
   },
 };
 
-describe('SandboxPool: utils.crypto, utils.jwt and run modes through a real host', () => {
-  const pool = new SandboxPool({
-    engine: 'isolated-vm',
-    maxProcesses: 2,
-    maxProcessesPerApp: 1,
-    logger: memoryLogger(),
-  });
-  const functions: Parameters<typeof bundleOf>[1] = { ...FUNCTIONS };
-  const bundle = bundleOf(APP, functions, {
-    values: {
-      aesEncryptionKey: DOCS.aesKey,
-      rsaPrivateKey: rsa.privateKey,
-      rsaPublicKey: rsa.publicKey,
-      hs: 'SuperSecret',
-      ecPrivate: ec.privateKey,
-      ecPublic: ec.publicKey,
-      rsaPkcs8: rsaPkcs8.privateKey,
-      rsaSpki: rsaPkcs8.publicKey,
-    },
-  });
-  bundle.functions.systemHelper = {
-    ...RUN_MODES.systemHelper,
-    source: (FUNCTIONS.whoAmIHelper as { source: string }).source,
-  };
-  bundle.functions.fixedUserHelper = {
-    ...RUN_MODES.fixedUserHelper,
-    source: (FUNCTIONS.whoAmIHelper as { source: string }).source,
-  };
-  bundle.functions.scriptUser = RUN_MODES.scriptUser;
-  bundle.functions.scriptSeesSystem = RUN_MODES.scriptSeesSystem;
-
-  const run = (
-    fn: string,
-    query: Record<string, string> = {},
-    job: Partial<InvocationJob> = {},
-    request: Partial<InvocationJob['request']> = {},
-  ): Promise<InvocationResult> => pool.run(bundle, jobOf(APP, fn, job, { query, ...request }), noHostCalls);
-  const json = (r: InvocationResult): unknown => {
-    if (r.error) throw new Error(`${r.error.code}: ${r.error.message}`);
-    return JSON.parse(text(r.response?.body));
-  };
-
-  afterAll(() => pool.close());
-
-  describe('utils.crypto', () => {
-    it('matches the docs test vector for hmac', async () => {
-      expect(json(await run('docsHmac'))).toBe('SUXd6PRMaTXXgBGaGsIHzaDWgTSa6C3D44lRGrvRak0=');
+describe.each(SANDBOX_ENGINES)(
+  'SandboxPool utils.crypto, utils.jwt and run modes through a real host [%s]',
+  (engine) => {
+    const pool = new SandboxPool({
+      engine,
+      maxProcesses: 2,
+      maxProcessesPerApp: 1,
+      logger: memoryLogger(),
     });
-
-    it('hmac: hex output equals node:crypto for sha1, sha256 and sha512', async () => {
-      for (const hash of ['sha1', 'sha256', 'sha512']) {
-        const r = await run('hmacHex', { input: 'the input ✓', secret: 'k3y', hash });
-        expect(json(r)).toBe(createHmac(hash, 'k3y').update('the input ✓').digest('hex'));
-      }
+    const functions: Parameters<typeof bundleOf>[1] = { ...FUNCTIONS };
+    const bundle = bundleOf(APP, functions, {
+      values: {
+        aesEncryptionKey: DOCS.aesKey,
+        rsaPrivateKey: rsa.privateKey,
+        rsaPublicKey: rsa.publicKey,
+        hs: 'SuperSecret',
+        ecPrivate: ec.privateKey,
+        ecPublic: ec.publicKey,
+        rsaPkcs8: rsaPkcs8.privateKey,
+        rsaSpki: rsaPkcs8.publicKey,
+      },
     });
+    bundle.functions.systemHelper = {
+      ...RUN_MODES.systemHelper,
+      source: (FUNCTIONS.whoAmIHelper as { source: string }).source,
+    };
+    bundle.functions.fixedUserHelper = {
+      ...RUN_MODES.fixedUserHelper,
+      source: (FUNCTIONS.whoAmIHelper as { source: string }).source,
+    };
+    bundle.functions.scriptUser = RUN_MODES.scriptUser;
+    bundle.functions.scriptSeesSystem = RUN_MODES.scriptSeesSystem;
 
-    it('hash returns a BSON.Binary; the docs example renders as its base64', async () => {
-      expect(json(await run('docsHash'))).toEqual({
-        Subtype: 0,
-        Data: 'zgYJL7lI2f+sfRo3bkBLJrdXW8wR7gWkYV/vT+w6MIs=',
+    const run = (
+      fn: string,
+      query: Record<string, string> = {},
+      job: Partial<InvocationJob> = {},
+      request: Partial<InvocationJob['request']> = {},
+    ): Promise<InvocationResult> => pool.run(bundle, jobOf(APP, fn, job, { query, ...request }), noHostCalls);
+    const json = (r: InvocationResult): unknown => {
+      if (r.error) throw new Error(`${r.error.code}: ${r.error.message}`);
+      return JSON.parse(text(r.response?.body));
+    };
+
+    afterAll(() => pool.close());
+
+    describe('utils.crypto', () => {
+      it('matches the docs test vector for hmac', async () => {
+        expect(json(await run('docsHmac'))).toBe('SUXd6PRMaTXXgBGaGsIHzaDWgTSa6C3D44lRGrvRak0=');
       });
-      expect(json(await run('hashOf', { hash: 'md5', input: 'abc' }))).toEqual({
-        isBinary: true,
-        hex: createHash('md5').update('abc').digest('hex'),
+
+      it('hmac: hex output equals node:crypto for sha1, sha256 and sha512', async () => {
+        for (const hash of ['sha1', 'sha256', 'sha512']) {
+          const r = await run('hmacHex', { input: 'the input ✓', secret: 'k3y', hash });
+          expect(json(r)).toBe(createHmac(hash, 'k3y').update('the input ✓').digest('hex'));
+        }
       });
-      expect(json(await run('hashOf', { hash: 'sha1', input: '00ff10', binary: '1' }))).toMatchObject({
-        hex: createHash('sha1').update(Buffer.from('00ff10', 'hex')).digest('hex'),
-      });
-    });
 
-    it('refuses hash functions and formats App Services does not list, with a clear error', async () => {
-      const bad = await run('guarded', { expr: 'utils.crypto.hash("sha512", "x")' });
-      expect(json(bad)).toEqual({
-        error: 'hash function must be one of "sha1", "sha256", "md5"',
-        name: 'Error',
-      });
-      const format = await run('guarded', { expr: 'utils.crypto.hmac("x", "k", "sha256", "latin1")' });
-      expect(json(format)).toEqual({ error: 'output format must be one of "hex", "base64"', name: 'Error' });
-      const type = await run('guarded', { expr: 'utils.crypto.hash("sha256", { not: "bytes" })' });
-      expect(json(type)).toEqual({ error: 'input must be a string or a BSON.Binary', name: 'TypeError' });
-    });
-
-    it('decrypts the docs example (AES-GCM, nonce first, tag last)', async () => {
-      expect(json(await run('decryptDocs'))).toBe('MongoDB is great!');
-    });
-
-    it('encrypts and decrypts with 16-, 24- and 32-byte keys; nonce and tag add 28 bytes', async () => {
-      for (const key of ['0123456789abcdef', '0123456789abcdef01234567', DOCS.aesKey]) {
-        const r = json(await run('aesRoundTrip', { message: 'MongoDB is great!', key })) as Record<
-          string,
-          unknown
-        >;
-        expect(r).toMatchObject({ length: 17 + 28, back: 'MongoDB is great!' });
-      }
-      const a = json(await run('aesRoundTrip', { message: 'same', key: DOCS.aesKey })) as { b64: string };
-      const b = json(await run('aesRoundTrip', { message: 'same', key: DOCS.aesKey })) as { b64: string };
-      expect(a.b64).not.toBe(b.b64);
-    });
-
-    it('rejects a wrong key size and a tampered message', async () => {
-      expect(json(await run('guarded', { expr: 'utils.crypto.encrypt("aes", "m", "short")' }))).toEqual({
-        error: 'utils.crypto: an AES key must be 16, 24 or 32 bytes long, not 5',
-        name: 'Error',
-      });
-      expect(json(await run('aesTampered', { key: DOCS.aesKey }))).toBe(
-        'utils.crypto.decrypt: message authentication failed',
-      );
-      expect(
-        json(await run('guarded', { expr: 'utils.crypto.encrypt("des", "m", "0123456789abcdef")' })),
-      ).toEqual({
-        error: 'encryption type must be one of "aes"',
-        name: 'Error',
-      });
-    });
-
-    it('signs with PKCS#1 RSA keys (pss by default, pkcs1v15) and verifies, like node:crypto', async () => {
-      for (const scheme of ['pss', 'pkcs1v15']) {
-        const r = json(await run('signVerify', { message: 'MongoDB is great!', scheme })) as {
-          sig: string;
-          ok: boolean;
-          tampered: boolean;
-        };
-        expect(r.ok).toBe(true);
-        expect(r.tampered).toBe(false);
-        const padding = scheme === 'pss' ? constants.RSA_PKCS1_PSS_PADDING : constants.RSA_PKCS1_PADDING;
-        expect(
-          verify(
-            'sha256',
-            Buffer.from('MongoDB is great!'),
-            { key: rsa.publicKey, padding },
-            Buffer.from(r.sig, 'base64'),
-          ),
-        ).toBe(true);
-      }
-      // A PSS signature made elsewhere with a hash-length salt verifies too (any salt length is accepted).
-      const foreign = sign('sha256', Buffer.from('hi'), {
-        key: rsa.privateKey,
-        padding: constants.RSA_PKCS1_PSS_PADDING,
-        saltLength: 32,
-      }).toString('base64');
-      expect(json(await run('verifyGiven', { message: 'hi', sig: foreign, scheme: 'pss' }))).toBe(true);
-    });
-
-    it('refuses a key that is not a PEM RSA key and an unknown scheme', async () => {
-      expect(json(await run('guarded', { expr: 'utils.crypto.sign("rsa", "m", "not a key")' }))).toEqual({
-        error: 'utils.crypto: private key is not a PEM RSA private key',
-        name: 'Error',
-      });
-      expect(
-        json(
-          await run('guarded', {
-            expr: 'utils.crypto.sign("rsa", "m", context.values.get("rsaPrivateKey"), "oaep")',
-          }),
-        ),
-      ).toEqual({ error: 'signature scheme must be one of "pss", "pkcs1v15", "pkcs1v1.5"', name: 'Error' });
-    });
-  });
-
-  describe('utils.jwt', () => {
-    it('decodes the docs HS512 token with its secret, with and without the header', async () => {
-      expect(json(await run('jwtDecode', { token: DOCS.jwtHs512, key: 'hs' }))).toEqual({
-        sub: '1234567890',
-        name: 'Joe Schmoe',
-        iat: 1565721223187,
-      });
-      expect(
-        json(await run('jwtDecode', { token: DOCS.jwtHs512, key: 'hs', header: '1', accept: 'HS512' })),
-      ).toEqual({
-        header: { alg: 'HS512', typ: 'JWT' },
-        payload: { sub: '1234567890', name: 'Joe Schmoe', iat: 1565721223187 },
-      });
-    });
-
-    it('encodes HS512 as the docs do (same header and claims, verifiable signature)', async () => {
-      const token = json(await run('jwtEncode', { alg: 'HS512', key: 'hs' })) as string;
-      const [h, p, s] = token.split('.');
-      expect(JSON.parse(Buffer.from(h, 'base64url').toString())).toEqual({ alg: 'HS512', typ: 'JWT' });
-      expect(Buffer.from(p, 'base64url').toString()).toBe(
-        '{"sub":"1234567890","name":"Joe Example","iat":1565721223187}',
-      );
-      expect(createHmac('sha512', 'SuperSecret').update(`${h}.${p}`).digest('base64url')).toBe(s);
-    });
-
-    it('round-trips RS256, PS384 and ES256, with custom header fields', async () => {
-      for (const [alg, priv, pub] of [
-        ['RS256', 'rsaPkcs8', 'rsaSpki'],
-        ['PS384', 'rsaPrivateKey', 'rsaPublicKey'],
-        ['ES256', 'ecPrivate', 'ecPublic'],
-      ]) {
-        const token = json(await run('jwtEncode', { alg, key: priv, kid: 'k1' })) as string;
-        const decoded = json(await run('jwtDecode', { token, key: pub, header: '1' })) as Record<
-          string,
-          unknown
-        >;
-        // Checked here by RFC 7515/7518 rules, outside the sandbox: any salt for PSS, r||s for ECDSA.
-        const [h, p, sig] = token.split('.');
-        const options = {
-          key: createPublicKey(bundle.values[pub] as string),
-          ...(alg.startsWith('PS')
-            ? { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO }
-            : {}),
-          ...(alg.startsWith('ES') ? { dsaEncoding: 'ieee-p1363' as const } : {}),
-        };
-        expect(
-          verify(`sha${alg.slice(2)}`, Buffer.from(`${h}.${p}`), options, Buffer.from(sig, 'base64url')),
-        ).toBe(true);
-        expect(decoded).toEqual({
-          header: { alg, typ: 'JWT', kid: 'k1' },
-          payload: { sub: '1234567890', name: 'Joe Example', iat: 1565721223187 },
+      it('hash returns a BSON.Binary; the docs example renders as its base64', async () => {
+        expect(json(await run('docsHash'))).toEqual({
+          Subtype: 0,
+          Data: 'zgYJL7lI2f+sfRo3bkBLJrdXW8wR7gWkYV/vT+w6MIs=',
         });
-      }
+        expect(json(await run('hashOf', { hash: 'md5', input: 'abc' }))).toEqual({
+          isBinary: true,
+          hex: createHash('md5').update('abc').digest('hex'),
+        });
+        expect(json(await run('hashOf', { hash: 'sha1', input: '00ff10', binary: '1' }))).toMatchObject({
+          hex: createHash('sha1').update(Buffer.from('00ff10', 'hex')).digest('hex'),
+        });
+      });
+
+      it('refuses hash functions and formats App Services does not list, with a clear error', async () => {
+        const bad = await run('guarded', { expr: 'utils.crypto.hash("sha512", "x")' });
+        expect(json(bad)).toEqual({
+          error: 'hash function must be one of "sha1", "sha256", "md5"',
+          name: 'Error',
+        });
+        const format = await run('guarded', { expr: 'utils.crypto.hmac("x", "k", "sha256", "latin1")' });
+        expect(json(format)).toEqual({
+          error: 'output format must be one of "hex", "base64"',
+          name: 'Error',
+        });
+        const type = await run('guarded', { expr: 'utils.crypto.hash("sha256", { not: "bytes" })' });
+        expect(json(type)).toEqual({ error: 'input must be a string or a BSON.Binary', name: 'TypeError' });
+      });
+
+      it('decrypts the docs example (AES-GCM, nonce first, tag last)', async () => {
+        expect(json(await run('decryptDocs'))).toBe('MongoDB is great!');
+      });
+
+      it('encrypts and decrypts with 16-, 24- and 32-byte keys; nonce and tag add 28 bytes', async () => {
+        for (const key of ['0123456789abcdef', '0123456789abcdef01234567', DOCS.aesKey]) {
+          const r = json(await run('aesRoundTrip', { message: 'MongoDB is great!', key })) as Record<
+            string,
+            unknown
+          >;
+          expect(r).toMatchObject({ length: 17 + 28, back: 'MongoDB is great!' });
+        }
+        const a = json(await run('aesRoundTrip', { message: 'same', key: DOCS.aesKey })) as { b64: string };
+        const b = json(await run('aesRoundTrip', { message: 'same', key: DOCS.aesKey })) as { b64: string };
+        expect(a.b64).not.toBe(b.b64);
+      });
+
+      it('rejects a wrong key size and a tampered message', async () => {
+        expect(json(await run('guarded', { expr: 'utils.crypto.encrypt("aes", "m", "short")' }))).toEqual({
+          error: 'utils.crypto: an AES key must be 16, 24 or 32 bytes long, not 5',
+          name: 'Error',
+        });
+        expect(json(await run('aesTampered', { key: DOCS.aesKey }))).toBe(
+          'utils.crypto.decrypt: message authentication failed',
+        );
+        expect(
+          json(await run('guarded', { expr: 'utils.crypto.encrypt("des", "m", "0123456789abcdef")' })),
+        ).toEqual({
+          error: 'encryption type must be one of "aes"',
+          name: 'Error',
+        });
+      });
+
+      it('signs with PKCS#1 RSA keys (pss by default, pkcs1v15) and verifies, like node:crypto', async () => {
+        for (const scheme of ['pss', 'pkcs1v15']) {
+          const r = json(await run('signVerify', { message: 'MongoDB is great!', scheme })) as {
+            sig: string;
+            ok: boolean;
+            tampered: boolean;
+          };
+          expect(r.ok).toBe(true);
+          expect(r.tampered).toBe(false);
+          const padding = scheme === 'pss' ? constants.RSA_PKCS1_PSS_PADDING : constants.RSA_PKCS1_PADDING;
+          expect(
+            verify(
+              'sha256',
+              Buffer.from('MongoDB is great!'),
+              { key: rsa.publicKey, padding },
+              Buffer.from(r.sig, 'base64'),
+            ),
+          ).toBe(true);
+        }
+        // A PSS signature made elsewhere with a hash-length salt verifies too (any salt length is accepted).
+        const foreign = sign('sha256', Buffer.from('hi'), {
+          key: rsa.privateKey,
+          padding: constants.RSA_PKCS1_PSS_PADDING,
+          saltLength: 32,
+        }).toString('base64');
+        expect(json(await run('verifyGiven', { message: 'hi', sig: foreign, scheme: 'pss' }))).toBe(true);
+      });
+
+      it('refuses a key that is not a PEM RSA key and an unknown scheme', async () => {
+        expect(json(await run('guarded', { expr: 'utils.crypto.sign("rsa", "m", "not a key")' }))).toEqual({
+          error: 'utils.crypto: private key is not a PEM RSA private key',
+          name: 'Error',
+        });
+        expect(
+          json(
+            await run('guarded', {
+              expr: 'utils.crypto.sign("rsa", "m", context.values.get("rsaPrivateKey"), "oaep")',
+            }),
+          ),
+        ).toEqual({ error: 'signature scheme must be one of "pss", "pkcs1v15", "pkcs1v1.5"', name: 'Error' });
+      });
     });
 
-    it('decodes a PS512 token signed outside the sandbox (RFC 7518: 64-byte salt)', async () => {
-      const input = `${Buffer.from('{"alg":"PS512","typ":"JWT"}').toString('base64url')}.${Buffer.from('{"sub":"from-outside"}').toString('base64url')}`;
-      const signature = sign('sha512', Buffer.from(input), {
-        key: createPrivateKey(rsa.privateKey),
-        padding: constants.RSA_PKCS1_PSS_PADDING,
-        saltLength: 64,
+    describe('utils.jwt', () => {
+      it('decodes the docs HS512 token with its secret, with and without the header', async () => {
+        expect(json(await run('jwtDecode', { token: DOCS.jwtHs512, key: 'hs' }))).toEqual({
+          sub: '1234567890',
+          name: 'Joe Schmoe',
+          iat: 1565721223187,
+        });
+        expect(
+          json(await run('jwtDecode', { token: DOCS.jwtHs512, key: 'hs', header: '1', accept: 'HS512' })),
+        ).toEqual({
+          header: { alg: 'HS512', typ: 'JWT' },
+          payload: { sub: '1234567890', name: 'Joe Schmoe', iat: 1565721223187 },
+        });
       });
-      const token = `${input}.${signature.toString('base64url')}`;
-      expect(json(await run('jwtDecode', { token, key: 'rsaPublicKey', accept: 'PS512' }))).toEqual({
-        sub: 'from-outside',
+
+      it('encodes HS512 as the docs do (same header and claims, verifiable signature)', async () => {
+        const token = json(await run('jwtEncode', { alg: 'HS512', key: 'hs' })) as string;
+        const [h, p, s] = token.split('.');
+        expect(JSON.parse(Buffer.from(h, 'base64url').toString())).toEqual({ alg: 'HS512', typ: 'JWT' });
+        expect(Buffer.from(p, 'base64url').toString()).toBe(
+          '{"sub":"1234567890","name":"Joe Example","iat":1565721223187}',
+        );
+        expect(createHmac('sha512', 'SuperSecret').update(`${h}.${p}`).digest('base64url')).toBe(s);
+      });
+
+      it('round-trips RS256, PS384 and ES256, with custom header fields', async () => {
+        for (const [alg, priv, pub] of [
+          ['RS256', 'rsaPkcs8', 'rsaSpki'],
+          ['PS384', 'rsaPrivateKey', 'rsaPublicKey'],
+          ['ES256', 'ecPrivate', 'ecPublic'],
+        ]) {
+          const token = json(await run('jwtEncode', { alg, key: priv, kid: 'k1' })) as string;
+          const decoded = json(await run('jwtDecode', { token, key: pub, header: '1' })) as Record<
+            string,
+            unknown
+          >;
+          // Checked here by RFC 7515/7518 rules, outside the sandbox: any salt for PSS, r||s for ECDSA.
+          const [h, p, sig] = token.split('.');
+          const options = {
+            key: createPublicKey(bundle.values[pub] as string),
+            ...(alg.startsWith('PS')
+              ? { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO }
+              : {}),
+            ...(alg.startsWith('ES') ? { dsaEncoding: 'ieee-p1363' as const } : {}),
+          };
+          expect(
+            verify(`sha${alg.slice(2)}`, Buffer.from(`${h}.${p}`), options, Buffer.from(sig, 'base64url')),
+          ).toBe(true);
+          expect(decoded).toEqual({
+            header: { alg, typ: 'JWT', kid: 'k1' },
+            payload: { sub: '1234567890', name: 'Joe Example', iat: 1565721223187 },
+          });
+        }
+      });
+
+      it('decodes a PS512 token signed outside the sandbox (RFC 7518: 64-byte salt)', async () => {
+        const input = `${Buffer.from('{"alg":"PS512","typ":"JWT"}').toString('base64url')}.${Buffer.from('{"sub":"from-outside"}').toString('base64url')}`;
+        const signature = sign('sha512', Buffer.from(input), {
+          key: createPrivateKey(rsa.privateKey),
+          padding: constants.RSA_PKCS1_PSS_PADDING,
+          saltLength: 64,
+        });
+        const token = `${input}.${signature.toString('base64url')}`;
+        expect(json(await run('jwtDecode', { token, key: 'rsaPublicKey', accept: 'PS512' }))).toEqual({
+          sub: 'from-outside',
+        });
+      });
+
+      it('refuses a bad signature, a method outside the accepted list, an HMAC token checked with a PEM key, an expired token', async () => {
+        const forged = `${DOCS.jwtHs512.slice(0, -3)}AAA`;
+        expect(json(await run('jwtDecode', { token: forged, key: 'hs' }))).toEqual({
+          error: 'utils.jwt.decode: signature is invalid',
+        });
+        expect(json(await run('jwtDecode', { token: DOCS.jwtHs512, key: 'hs', accept: 'RS256' }))).toEqual({
+          error: 'utils.jwt.decode: signing method HS512 is not accepted',
+        });
+        const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{}').toString('base64url')}.`;
+        expect(json(await run('jwtDecode', { token: none, key: 'hs' }))).toMatchObject({
+          error: expect.stringContaining('the token\'s "alg" must be one of'),
+        });
+        const confused = await run('jwtEncode', { alg: 'HS256', key: 'rsaPublicKey' });
+        expect(confused.error?.message).toContain('utils.jwt: an HMAC secret must not be a PEM key');
+        expect(json(await run('jwtExpired'))).toBe('utils.jwt.decode: token is expired');
       });
     });
 
-    it('refuses a bad signature, a method outside the accepted list, an HMAC token checked with a PEM key, an expired token', async () => {
-      const forged = `${DOCS.jwtHs512.slice(0, -3)}AAA`;
-      expect(json(await run('jwtDecode', { token: forged, key: 'hs' }))).toEqual({
-        error: 'utils.jwt.decode: signature is invalid',
-      });
-      expect(json(await run('jwtDecode', { token: DOCS.jwtHs512, key: 'hs', accept: 'RS256' }))).toEqual({
-        error: 'utils.jwt.decode: signing method HS512 is not accepted',
-      });
-      const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{}').toString('base64url')}.`;
-      expect(json(await run('jwtDecode', { token: none, key: 'hs' }))).toMatchObject({
-        error: expect.stringContaining('the token\'s "alg" must be one of'),
-      });
-      const confused = await run('jwtEncode', { alg: 'HS256', key: 'rsaPublicKey' });
-      expect(confused.error?.message).toContain('utils.jwt: an HMAC secret must not be a PEM key');
-      expect(json(await run('jwtExpired'))).toBe('utils.jwt.decode: token is expired');
-    });
-  });
+    describe('run modes (reference §3.1)', () => {
+      const appUser = { id: 'caller', type: 'server', data: {}, custom_data: {}, identities: [] };
 
-  describe('run modes (reference §3.1)', () => {
-    const appUser = { id: 'caller', type: 'server', data: {}, custom_data: {}, identities: [] };
+      it('a run_as_system callee runs as system and a run_as_user_id callee as its user; others inherit the caller', async () => {
+        const r = json(
+          await run('whoAmI', {}, { user: appUser as InvocationJob['user'], runAsSystem: false }),
+        ) as Record<string, unknown>;
+        expect(r).toMatchObject({
+          user: appUser,
+          system: false,
+          viaExecute: { id: 'caller', system: false },
+          viaSystem: { id: 'system', system: true },
+          viaFixed: { id: 'fixed-user-id', system: false },
+        });
+      });
 
-    it('a run_as_system callee runs as system and a run_as_user_id callee as its user; others inherit the caller', async () => {
-      const r = json(
-        await run('whoAmI', {}, { user: appUser as InvocationJob['user'], runAsSystem: false }),
-      ) as Record<string, unknown>;
-      expect(r).toMatchObject({
-        user: appUser,
-        system: false,
-        viaExecute: { id: 'caller', system: false },
-        viaSystem: { id: 'system', system: true },
-        viaFixed: { id: 'fixed-user-id', system: false },
+      it('script mode: a returned id becomes context.user; {runAsSystem: true} makes it a system call', async () => {
+        const placeholder = { user: { ...appUser, id: '' } as InvocationJob['user'], runAsSystem: false };
+        expect(json(await run('scriptUser', { user: 'u-42' }, placeholder))).toMatchObject({
+          user: { id: 'u-42', type: 'normal', data: {}, custom_data: {}, identities: [] },
+          system: false,
+          viaExecute: { id: 'u-42', system: false },
+        });
+        expect(json(await run('scriptUser', { async: '7' }, placeholder))).toMatchObject({
+          user: { id: 'async-7' },
+          system: false,
+        });
+        const admin = await run('scriptUser', {}, placeholder, { headers: { 'X-Role': ['admin'] } });
+        expect(json(admin)).toMatchObject({ user: { id: 'system', type: 'system' }, system: true });
+      });
+
+      it('script mode: no id, or a throw, answers InvalidSession (401) and logs why', async () => {
+        const nobody = await run('scriptUser');
+        expect(nobody.error).toEqual({
+          code: 'InvalidSession',
+          message: 'invalid session: error finding user for endpoint',
+          status: 401,
+        });
+        expect(nobody.logs).toEqual([
+          'error: run_as_user_id_script_source: returned neither a user id nor { runAsSystem: true }',
+        ]);
+        const boom = await run('scriptUser', { boom: '1' });
+        expect(boom.error?.code).toBe('InvalidSession');
+        expect(boom.logs[0]).toContain('no ticket');
+      });
+
+      it('the script itself runs as system', async () => {
+        const r = await run('scriptSeesSystem');
+        expect(json(r)).toBe('ran');
+        expect(r.logs).toEqual(['log: script as system true']);
       });
     });
-
-    it('script mode: a returned id becomes context.user; {runAsSystem: true} makes it a system call', async () => {
-      const placeholder = { user: { ...appUser, id: '' } as InvocationJob['user'], runAsSystem: false };
-      expect(json(await run('scriptUser', { user: 'u-42' }, placeholder))).toMatchObject({
-        user: { id: 'u-42', type: 'normal', data: {}, custom_data: {}, identities: [] },
-        system: false,
-        viaExecute: { id: 'u-42', system: false },
-      });
-      expect(json(await run('scriptUser', { async: '7' }, placeholder))).toMatchObject({
-        user: { id: 'async-7' },
-        system: false,
-      });
-      const admin = await run('scriptUser', {}, placeholder, { headers: { 'X-Role': ['admin'] } });
-      expect(json(admin)).toMatchObject({ user: { id: 'system', type: 'system' }, system: true });
-    });
-
-    it('script mode: no id, or a throw, answers InvalidSession (401) and logs why', async () => {
-      const nobody = await run('scriptUser');
-      expect(nobody.error).toEqual({
-        code: 'InvalidSession',
-        message: 'invalid session: error finding user for endpoint',
-        status: 401,
-      });
-      expect(nobody.logs).toEqual([
-        'error: run_as_user_id_script_source: returned neither a user id nor { runAsSystem: true }',
-      ]);
-      const boom = await run('scriptUser', { boom: '1' });
-      expect(boom.error?.code).toBe('InvalidSession');
-      expect(boom.logs[0]).toContain('no ticket');
-    });
-
-    it('the script itself runs as system', async () => {
-      const r = await run('scriptSeesSystem');
-      expect(json(r)).toBe('ran');
-      expect(r.logs).toEqual(['log: script as system true']);
-    });
-  });
-});
+  },
+);
