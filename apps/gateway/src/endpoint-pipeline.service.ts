@@ -7,7 +7,6 @@ import {
   INVOCATION_TRANSPORT,
   type AdmissionController,
   PorticoError,
-  type InvocationResult,
   type InvocationTransport,
 } from '@portico/contracts';
 import type { AcceptNegotiator, AtlasFormat, CodecRegistry } from '@portico/formats';
@@ -23,7 +22,7 @@ import { authenticateWebhook } from './auth/webhook-credentials';
 import { ATLAS_CODECS } from './gateway.constants';
 import { GatewayErrors } from './gateway-errors';
 import { sendAtlasError, logLink } from './reply/error-body';
-import { sendInvocationResponse } from './reply/response-writer';
+import { sendInvocationResult } from './reply/invocation-answer';
 import { announcesBody, assertDeclaredLengthWithin, readBody } from './request/body-reader';
 import { parseEndpointUrl, type EndpointUrl } from './request/endpoint-url';
 import { parseLegacyWebhookUrl } from './request/legacy-webhook-url';
@@ -193,30 +192,13 @@ export class EndpointPipeline {
           },
         }),
       });
-      this.answer(reply, result, codec.mediaType, app.snapshot.appId, requestId);
+      sendInvocationResult(reply, result, codec.mediaType, {
+        publicAdminUrl: this.config.publicAdminUrl,
+        appId: app.snapshot.appId,
+        requestId,
+      });
     } finally {
       admitted.release();
-    }
-  }
-
-  private answer(
-    reply: FastifyReply,
-    result: InvocationResult,
-    mediaType: string,
-    appId: string,
-    requestId: string,
-  ): void {
-    if (result.response !== undefined) {
-      sendInvocationResponse(reply, result.response, mediaType);
-    } else if (result.error !== undefined) {
-      const { code, message, status } = result.error;
-      sendAtlasError(
-        reply,
-        { code, message, status: status ?? 400 },
-        logLink(this.config.publicAdminUrl, appId, requestId),
-      );
-    } else {
-      throw new Error(`invocation result ${result.requestId} has neither a response nor an error`);
     }
   }
 

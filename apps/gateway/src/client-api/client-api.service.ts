@@ -12,8 +12,7 @@ import {
   type InvocationTransport,
 } from '@portico/contracts';
 import { GatewayErrors } from '../gateway-errors';
-import { logLink, sendAtlasError } from '../reply/error-body';
-import { sendInvocationResponse } from '../reply/response-writer';
+import { sendInvocationResult } from '../reply/invocation-answer';
 import { announcesBody, assertDeclaredLengthWithin, readBody } from '../request/body-reader';
 import { canonicalHeaders } from '../request/header-canonicalizer';
 import type { CompiledApp } from '../routing/compiled-app';
@@ -128,18 +127,11 @@ export class ClientApiService {
         pool,
         clientAuth,
       });
-      if (result.response !== undefined) {
-        sendInvocationResponse(reply, result.response, 'application/json');
-      } else if (result.error !== undefined) {
-        const { code, message, status } = result.error;
-        sendAtlasError(
-          reply,
-          { code, message, status: status ?? 400 },
-          logLink(this.config.publicAdminUrl, appId, requestId),
-        );
-      } else {
-        throw new Error(`invocation result ${result.requestId} has neither a response nor an error`);
-      }
+      sendInvocationResult(reply, result, 'application/json', {
+        publicAdminUrl: this.config.publicAdminUrl,
+        appId,
+        requestId,
+      });
     } finally {
       admitted.release();
     }

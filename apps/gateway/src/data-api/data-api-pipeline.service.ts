@@ -6,7 +6,6 @@ import {
   INVOCATION_TRANSPORT,
   type AdmissionController,
   type DataApiFacts,
-  type InvocationResult,
   type InvocationTransport,
 } from '@portico/contracts';
 import type { AcceptNegotiator, AtlasFormat, CodecRegistry } from '@portico/formats';
@@ -14,8 +13,7 @@ import { authenticate, type FunctionFacts } from '../auth/credential-authenticat
 import { assertPayloadSignature, assertQuerySecret } from '../auth/payload-validator';
 import { ATLAS_CODECS } from '../gateway.constants';
 import { GatewayErrors } from '../gateway-errors';
-import { logLink, sendAtlasError } from '../reply/error-body';
-import { sendInvocationResponse } from '../reply/response-writer';
+import { sendInvocationResult } from '../reply/invocation-answer';
 import { announcesBody, assertDeclaredLengthWithin, readBody } from '../request/body-reader';
 import type { EndpointUrl } from '../request/endpoint-url';
 import { canonicalHeaders } from '../request/header-canonicalizer';
@@ -125,30 +123,13 @@ export class DataApiPipeline {
         }),
         dataApi: { action: target.action, version: target.version },
       });
-      this.answer(reply, result, codec.mediaType, app.snapshot.appId, requestId);
+      sendInvocationResult(reply, result, codec.mediaType, {
+        publicAdminUrl: this.config.publicAdminUrl,
+        appId: app.snapshot.appId,
+        requestId,
+      });
     } finally {
       admitted.release();
     }
-  }
-
-  private answer(
-    reply: FastifyReply,
-    result: InvocationResult,
-    mediaType: string,
-    appId: string,
-    requestId: string,
-  ): void {
-    if (result.response !== undefined) {
-      sendInvocationResponse(reply, result.response, mediaType);
-      return;
-    }
-    if (result.error === undefined)
-      throw new Error(`invocation result ${result.requestId} has neither a response nor an error`);
-    const { code, message, status } = result.error;
-    sendAtlasError(
-      reply,
-      { code, message, status: status ?? 400 },
-      logLink(this.config.publicAdminUrl, appId, requestId),
-    );
   }
 }
