@@ -63,11 +63,12 @@ describe.each(SANDBOX_ENGINES)('SandboxPool [%s]: what guest code can reach', (e
   }, 30_000);
 
   it('starts hosts with an empty environment', async () => {
-    await pool.run(
+    const r = await pool.run(
       bundleOf('env-abcde', { hello: 'exports = () => 1;' }),
       jobOf('env-abcde', 'hello'),
       noHostCalls,
     );
+    expect(r.error).toBeUndefined();
     const pid = pool.hosts().find((h) => h.appId === 'env-abcde')!.pid;
     expect(readFileSync(`/proc/${pid}/environ`, 'utf8')).toBe('');
   }, 30_000);
@@ -77,9 +78,9 @@ describe.each(SANDBOX_ENGINES)('SandboxPool [%s]: what guest code can reach', (e
       set: 'exports = function () { globalThis.leak = "from a"; return typeof globalThis.leak; };',
     });
     const getter = bundleOf('b-abcde', { get: 'exports = function () { return typeof globalThis.leak; };' });
-    expect(text((await pool.run(setter, jobOf('a-abcde', 'set'), noHostCalls)).response?.body)).toBe(
-      '"string"',
-    );
+    const set = await pool.run(setter, jobOf('a-abcde', 'set'), noHostCalls);
+    expect(set.error).toBeUndefined();
+    expect(text(set.response?.body)).toBe('"string"');
     expect(text((await pool.run(getter, jobOf('b-abcde', 'get'), noHostCalls)).response?.body)).toBe(
       '"undefined"',
     );
