@@ -8,7 +8,13 @@ import { initProcessMetrics } from '@portico/metrics';
 import { StoreModule, openStore, type Store } from '@portico/store';
 import { GatewayModule, createGatewayApp } from '../../gateway/src/gateway.module';
 import { RegistryModule, createRegistryApp, resolveAdminToken } from '../../registry/src/registry.module';
-import { InProcessInvocationTransport, InvocationService, WorkerModule } from '../../worker/src';
+import { ReadinessService } from '@portico/cluster';
+import {
+  InProcessInvocationTransport,
+  InvocationService,
+  WorkerModule,
+  sandboxReadiness,
+} from '../../worker/src';
 
 export interface RunningPlatform {
   gatewayUrl: string;
@@ -98,6 +104,8 @@ export async function startStandalone(baseConfig: PorticoConfig, logger: Logger)
       served,
     );
     contexts.push(gatewayApp);
+    // The data plane is ready only if functions can run: the in-process worker's sandbox is its dependency.
+    gatewayApp.get(ReadinessService, { strict: false }).register(sandboxReadiness(worker));
     await gatewayApp.listen(config.http.port, config.http.host);
     const gatewayUrl = urlOf(gatewayApp, config.http.host);
     logger.info(

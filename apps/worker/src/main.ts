@@ -14,6 +14,7 @@ import { LoggingModule, PinoNestLogger, type Logger } from '@portico/logging';
 import { WorkerMetrics } from '@portico/metrics';
 import { StoreModule } from '@portico/store';
 import { InvocationService } from './invocation.service';
+import { sandboxReadiness } from './sandbox-readiness';
 import { WorkerModule } from './worker.module';
 
 /**
@@ -54,6 +55,7 @@ async function start(config: PorticoConfig, logger: Logger) {
   readiness.register(
     { name: 'queue', check: () => consumer.isHealthy() },
     { name: 'redis', check: () => registryClient.ready() },
+    sandboxReadiness(context),
   );
   const health = await startHealthServer({
     port: config.http.workerHealthPort,

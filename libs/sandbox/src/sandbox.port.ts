@@ -22,5 +22,10 @@ export interface SandboxRunner {
   run(bundle: FunctionBundle, job: InvocationJob, hostCalls: HostCallHandler): Promise<InvocationResult>;
   /** Stops every host process. */
   close(): Promise<void>;
+  /**
+   * False while host processes keep dying before they are ready (a broken install, an addon that does
+   * not load): nothing could run, so readiness probes report it. Absent in test doubles: healthy.
+   */
+  isHealthy?(): boolean;
 }
 export const SANDBOX_RUNNER = Symbol('SandboxRunner');

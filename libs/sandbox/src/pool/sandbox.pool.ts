@@ -38,6 +38,8 @@ export interface SandboxHostInfo {
   versions: number[];
 }
 
+/** Host processes dying before Ready this many times in a row: the pool cannot run anything. */
+const UNHEALTHY_AFTER_EARLY_DEATHS = 3;
 const MAX_RESPAWN_DELAY_MS = 5_000;
 /** How long `close()` lets hosts exit on their own before killing them. */
 const CLOSE_GRACE_MS = 1_000;
@@ -103,6 +105,10 @@ export class SandboxPool implements SandboxRunner {
       options.hostNodeOptions ?? [],
     );
     this.ensureSpare();
+  }
+
+  isHealthy(): boolean {
+    return this.earlyDeaths < UNHEALTHY_AFTER_EARLY_DEATHS;
   }
 
   run(bundle: FunctionBundle, job: InvocationJob, hostCalls: HostCallHandler): Promise<InvocationResult> {
