@@ -34,9 +34,11 @@ export class PeakRss {
 }
 
 /**
- * `VmHWM` of `/proc/self/status`: the mm's high-water mark, which is exactly what `clear_refs` resets.
- * (`getrusage`'s max RSS is not: it also keeps the marks of threads that exited, so a spike before the
- * reset could still be counted against a later call.)
+ * `VmHWM` of `/proc/self/status`: this process image's high-water mark, which is exactly what
+ * `clear_refs` resets. Not `getrusage`'s max RSS: the kernel also folds into it the mark of the image
+ * before `exec`, i.e. of the forked copy of the parent. A host spawned by a large parent (a long-running
+ * worker, a test runner late in a suite) would then report the parent's size as its own peak and be
+ * killed for memory it never used.
  */
 function highWaterMarkMb(): number | undefined {
   const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'latin1'));
