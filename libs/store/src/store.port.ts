@@ -71,6 +71,14 @@ export type BulkWriteOp =
  * A tenant's data, with MongoDB semantics (the embedded adapter takes them from mingo). Each app sees
  * only its own databases: the adapter keys every physical name by the app id.
  */
+/** Options of `findOneAndUpdate` / `findOneAndReplace`, with App Services' names (`returnNewDocument`). */
+export interface FindOneAndModifyOptions {
+  upsert?: boolean;
+  sort?: Record<string, 1 | -1>;
+  projection?: Doc;
+  returnNewDocument?: boolean;
+}
+
 export interface TenantDataRepository {
   find(appId: AppId, ns: Namespace, filter: Filter, options?: FindOptions): Promise<Doc[]>;
   findOne(
@@ -115,24 +123,14 @@ export interface TenantDataRepository {
     ns: Namespace,
     filter: Filter,
     update: Update,
-    options?: {
-      upsert?: boolean;
-      sort?: Record<string, 1 | -1>;
-      projection?: Doc;
-      returnNewDocument?: boolean;
-    },
+    options?: FindOneAndModifyOptions,
   ): Promise<Doc | null>;
   findOneAndReplace(
     appId: AppId,
     ns: Namespace,
     filter: Filter,
     replacement: Doc,
-    options?: {
-      upsert?: boolean;
-      sort?: Record<string, 1 | -1>;
-      projection?: Doc;
-      returnNewDocument?: boolean;
-    },
+    options?: FindOneAndModifyOptions,
   ): Promise<Doc | null>;
   findOneAndDelete(
     appId: AppId,

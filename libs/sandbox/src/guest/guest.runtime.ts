@@ -1,5 +1,11 @@
 import type { GuestLimits } from './guest-limits.constants';
-import type { GuestBridgeFn, GuestDispatchFn, GuestMessages } from './guest-message.constants';
+import type {
+  GuestBridgeFn,
+  GuestDispatchFn,
+  GuestJobCore,
+  GuestJobDetail,
+  GuestMessages,
+} from './guest-message.constants';
 import type { createModuleLoader } from './module-loader.runtime';
 import type { GuestTextCodec } from './text-codec.runtime';
 import type { createGuestUtils } from './utils.runtime';
@@ -40,24 +46,6 @@ export function guestRuntime(
 ): GuestDispatchFn {
   'use strict';
   type Dict = Record<string, unknown>;
-  /** The part of a job every invocation needs (see `GuestJobCore`). */
-  interface JobCore {
-    f: string;
-    fmt: 'JSON' | 'EJSON';
-    rr: boolean;
-    wh?: 1;
-    sys: boolean;
-    ud?: 1;
-    b: number | null;
-    h: Record<string, string[]>;
-    q: Record<string, string>;
-  }
-  /** The rest, parsed only when the function reads it (see `GuestJobDetail`). */
-  interface JobDetail {
-    request: { method: string; route: string; rawQueryString: string; remoteIPAddress: string };
-    endpoint: { route: string; httpMethod: string };
-    user: Dict;
-  }
   interface Bundle {
     appId: string;
     appName: string;
@@ -364,12 +352,12 @@ export function guestRuntime(
     readonly console: Dict;
     readonly context: GuestContext;
     #detailJson: string;
-    #detail: JobDetail | undefined = undefined;
+    #detail: GuestJobDetail | undefined = undefined;
     /** Set when a run-as script decided who the invocation runs as (reference §3.1). */
     decided: Principal | undefined = undefined;
     constructor(
       readonly id: number,
-      readonly job: JobCore,
+      readonly job: GuestJobCore,
       detailJson: string,
     ) {
       this.#detailJson = detailJson;
@@ -387,8 +375,8 @@ export function guestRuntime(
       this.context = new GuestContext(this);
     }
 
-    get detail(): JobDetail {
-      return (this.#detail ??= jsonParse(this.#detailJson) as JobDetail);
+    get detail(): GuestJobDetail {
+      return (this.#detail ??= jsonParse(this.#detailJson) as GuestJobDetail);
     }
 
     get user(): Dict {
@@ -797,10 +785,10 @@ export function guestRuntime(
   let lastResult: string | undefined = undefined;
 
   function start(id: number, jobText: string, bytes: Uint8Array | undefined): void {
-    let job: JobCore;
+    let job: GuestJobCore;
     const split = jobText.indexOf('\n');
     try {
-      job = jsonParse(split < 0 ? jobText : jobText.slice(0, split)) as JobCore;
+      job = jsonParse(split < 0 ? jobText : jobText.slice(0, split)) as GuestJobCore;
     } catch {
       bridge(
         M.Done,

@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm';
 import type { FunctionBundle, InvocationJob } from '@portico/contracts';
 import type { HostCallHandler } from '../sandbox.port';
 import type { SandboxLogger } from '../sandbox-pool.options';
@@ -73,3 +74,24 @@ export function memoryLogger(): SandboxLogger & { lines: string[] } {
 
 export const text = (body: Uint8Array | null | undefined): string =>
   body ? Buffer.from(body).toString('utf8') : '';
+
+/**
+ * What the guest runtime puts on the global object beyond plain ECMAScript, on every engine: BSON,
+ * EJSON, the text codecs, `utils` and its own (guest-realm) `Buffer`.
+ */
+export const GUEST_RUNTIME_GLOBALS = [
+  'BSON',
+  'Buffer',
+  'EJSON',
+  'TextDecoder',
+  'TextEncoder',
+  'atob',
+  'btoa',
+  'utils',
+] as const;
+
+/** The names a guest reported on its global object that a fresh Node context does not have, sorted. */
+export function nonStandardGlobals(names: readonly string[]): string[] {
+  const standard = new Set(runInNewContext('Object.getOwnPropertyNames(globalThis)') as string[]);
+  return names.filter((name) => !standard.has(name)).sort();
+}

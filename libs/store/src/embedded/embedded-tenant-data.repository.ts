@@ -9,6 +9,7 @@ import type {
   TenantDataRepository,
   Update,
   UpdateResult,
+  FindOneAndModifyOptions,
 } from '../store.port';
 import { assertReplacement, assertUpdate, isPlainObject, withId } from '../shared/documents';
 import { assertNamespace } from '../shared/namespace';
@@ -238,7 +239,7 @@ export class EmbeddedTenantDataRepository implements TenantDataRepository {
     ns: Namespace,
     filter: Filter,
     update: Update,
-    options: { upsert?: boolean; sort?: Sort; projection?: Doc; returnNewDocument?: boolean } = {},
+    options: FindOneAndModifyOptions = {},
   ): Promise<Doc | null> {
     return settle(() => {
       const scope = this.scope(appId, ns);
@@ -254,7 +255,7 @@ export class EmbeddedTenantDataRepository implements TenantDataRepository {
     ns: Namespace,
     filter: Filter,
     replacement: Doc,
-    options: { upsert?: boolean; sort?: Sort; projection?: Doc; returnNewDocument?: boolean } = {},
+    options: FindOneAndModifyOptions = {},
   ): Promise<Doc | null> {
     return settle(() => {
       const scope = this.scope(appId, ns);
@@ -420,7 +421,7 @@ export class EmbeddedTenantDataRepository implements TenantDataRepository {
   private findAndModify(
     scope: Scope,
     filter: Filter,
-    options: { upsert?: boolean; sort?: Sort; projection?: Doc; returnNewDocument?: boolean },
+    options: FindOneAndModifyOptions,
     change: (row: StoredRow | null, query: DocumentFilter) => Doc,
   ): Doc | null {
     return this.db

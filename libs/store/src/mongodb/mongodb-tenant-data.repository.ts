@@ -9,6 +9,7 @@ import type {
   TenantDataRepository,
   Update,
   UpdateResult,
+  FindOneAndModifyOptions,
 } from '../store.port';
 import { assertReplacement, assertUpdate, withId } from '../shared/documents';
 import { assertNamespace } from '../shared/namespace';
@@ -161,7 +162,7 @@ export class MongoTenantDataRepository implements TenantDataRepository {
     ns: Namespace,
     filter: Filter,
     update: Update,
-    options: { upsert?: boolean; sort?: Sort; projection?: Doc; returnNewDocument?: boolean } = {},
+    options: FindOneAndModifyOptions = {},
   ): Promise<Doc | null> {
     return tenantCall(async () => {
       assertUpdate(update);
@@ -182,7 +183,7 @@ export class MongoTenantDataRepository implements TenantDataRepository {
     ns: Namespace,
     filter: Filter,
     replacement: Doc,
-    options: { upsert?: boolean; sort?: Sort; projection?: Doc; returnNewDocument?: boolean } = {},
+    options: FindOneAndModifyOptions = {},
   ): Promise<Doc | null> {
     return tenantCall(async () => {
       assertReplacement(replacement);
