@@ -12,7 +12,7 @@ import {
 import type { AcceptNegotiator, AtlasFormat, CodecRegistry } from '@portico/formats';
 import { PORTICO_LOGGER, type Logger } from '@portico/logging';
 import { GatewayMetrics } from '@portico/metrics';
-import { authenticate } from './auth/credential-authenticator';
+import { authenticate, userAuthFields } from './auth/credential-authenticator';
 import { assertOriginAllowed } from './auth/origin-policy';
 import { DataApiPipeline } from './data-api/data-api-pipeline.service';
 import { parseClientApiUrl } from './client-api/client-api-url';
@@ -31,9 +31,8 @@ import { parseQueryString } from './request/query-string';
 import { newRequestId, REQUEST_ID_HEADER, requestIdOf } from './request/request-id';
 import type { CompiledApp } from './routing/compiled-app';
 import { RouterCache } from './routing/router-cache.service';
+import { firstHeaderValue as single } from './request/header-value';
 
-const single = (value: string | string[] | undefined): string | undefined =>
-  Array.isArray(value) ? value[0] : value;
 const pathOf = (url: string): string => {
   const q = url.indexOf('?');
   return q === -1 ? url : url.slice(0, q);
@@ -138,13 +137,13 @@ export class EndpointPipeline {
     );
     if (validation === 'SECRET_AS_QUERY_PARAM') assertQuerySecret(spec, secrets, secret);
     // A legacy webhook may carry its credentials in the body, so it authenticates after reading it.
-    const checked =
+    // Awaited only when a promise (the Bearer path): no extra tick for the common case.
+    let principal =
       spec.webhook === undefined ? authenticate(fn, headers, app.apiKeys, app.snapshot) : undefined;
-    // Awaited only when it is a promise (the Bearer path): no extra tick for the common case.
-    const early = checked instanceof Promise ? await checked : checked;
+    if (principal instanceof Promise) principal = await principal;
     const body = announcesBody(headers) ? await readBody(request.raw, limits.max_request_bytes) : null;
-    const authenticated = early ?? authenticateWebhook(fn, headers, body, app.apiKeys, app.snapshot);
-    const principal = authenticated instanceof Promise ? await authenticated : authenticated;
+    principal ??= authenticateWebhook(fn, headers, body, app.apiKeys, app.snapshot);
+    if (principal instanceof Promise) principal = await principal;
     if (validation === 'VERIFY_PAYLOAD') {
       const signature =
         spec.webhook === undefined
@@ -184,13 +183,7 @@ export class EndpointPipeline {
         runAsSystem: principal.runAsSystem,
         pool: app.snapshot.pool,
         canEvaluate: spec.can_evaluate,
-        ...(principal.userAuth && {
-          userAuth: principal.userAuth,
-          userOptions: {
-            createUserOnAuth: spec.create_user_on_auth,
-            fetchCustomUserData: spec.fetch_custom_user_data,
-          },
-        }),
+        ...userAuthFields(principal, spec),
       });
       sendInvocationResult(reply, result, codec.mediaType, {
         publicAdminUrl: this.config.publicAdminUrl,

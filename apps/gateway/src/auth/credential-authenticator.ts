@@ -1,7 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { verifyAppToken, type ApiKeyMatcher } from '@portico/auth';
-import type { GuestUser, RouteSnapshot, UserAuthJob } from '@portico/contracts';
+import type { GuestUser, InvocationJob, RouteSnapshot, UserAuthJob } from '@portico/contracts';
 import { GatewayErrors } from '../gateway-errors';
+import { firstHeaderValue as single } from '../request/header-value';
 
 /** Who an invocation runs as. */
 export interface Principal {
@@ -12,6 +13,24 @@ export interface Principal {
    * credential headers against the app's providers (`user` is then only a placeholder).
    */
   userAuth?: UserAuthJob;
+}
+
+/**
+ * The job fields that hand an unfinished authentication to the worker, with the endpoint's (or the
+ * Data API's) user options (reference §1.2); none when the principal is already decided.
+ */
+export function userAuthFields(
+  principal: Principal,
+  options: { create_user_on_auth: boolean; fetch_custom_user_data: boolean },
+): Pick<InvocationJob, 'userAuth' | 'userOptions'> {
+  if (!principal.userAuth) return {};
+  return {
+    userAuth: principal.userAuth,
+    userOptions: {
+      createUserOnAuth: options.create_user_on_auth,
+      fetchCustomUserData: options.fetch_custom_user_data,
+    },
+  };
 }
 
 /** What Bearer verification needs of the app: its id and token signing key. */
@@ -58,9 +77,6 @@ const scriptPrincipal = (): Principal => ({
   user: { id: '', type: 'normal', data: {}, custom_data: {}, identities: [] },
   runAsSystem: false,
 });
-
-const single = (value: string | string[] | undefined): string | undefined =>
-  Array.isArray(value) ? value[0] : value;
 
 /**
  * Decides who a request runs as (reference §3.1, §3.2, §3.4) from the function's run mode and, for

@@ -9,7 +9,7 @@ import {
   type InvocationTransport,
 } from '@portico/contracts';
 import type { AcceptNegotiator, AtlasFormat, CodecRegistry } from '@portico/formats';
-import { authenticate, type FunctionFacts } from '../auth/credential-authenticator';
+import { authenticate, userAuthFields, type FunctionFacts } from '../auth/credential-authenticator';
 import { assertPayloadSignature, assertQuerySecret } from '../auth/payload-validator';
 import { ATLAS_CODECS } from '../gateway.constants';
 import { GatewayErrors } from '../gateway-errors';
@@ -21,9 +21,7 @@ import { parseQueryString } from '../request/query-string';
 import type { CompiledApp } from '../routing/compiled-app';
 import { DataApiErrors } from './data-api-errors';
 import { matchDataApi, type DataApiTarget } from './data-api-url';
-
-const single = (value: string | string[] | undefined): string | undefined =>
-  Array.isArray(value) ? value[0] : value;
+import { firstHeaderValue as single } from '../request/header-value';
 
 /** The run mode of the Data API (`data_api_config.json`) in the shape `authenticate` takes. */
 const runModeOf = (config: DataApiFacts): FunctionFacts => ({
@@ -114,13 +112,7 @@ export class DataApiPipeline {
         runAsSystem: principal.runAsSystem,
         pool: app.snapshot.pool,
         canEvaluate: config.can_evaluate,
-        ...(principal.userAuth && {
-          userAuth: principal.userAuth,
-          userOptions: {
-            createUserOnAuth: config.create_user_on_auth,
-            fetchCustomUserData: config.fetch_custom_user_data,
-          },
-        }),
+        ...userAuthFields(principal, config),
         dataApi: { action: target.action, version: target.version },
       });
       sendInvocationResult(reply, result, codec.mediaType, {
