@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXPORTS, cliEnv, runCli } from './support/import';
@@ -170,6 +170,19 @@ describe('portico CLI (standalone, real processes)', () => {
       const missing = await runCli(['deploy', join(scratch, 'nope'), '--app', 'x-abcde'], env);
       expect(missing.code).toBe(2);
       expect(missing.stderr).toMatch(/is not a directory/);
+    });
+
+    it('the package bin is the CLI: `portico --help` prints the usage and exits 0', async () => {
+      const pkg = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as {
+        bin: Record<string, string>;
+      };
+      expect(pkg.bin.portico).toBe('dist/apps/cli/src/main.js');
+      expect(
+        readFileSync(join(__dirname, '..', pkg.bin.portico), 'utf8').startsWith('#!/usr/bin/env node\n'),
+      ).toBe(true);
+      const help = await runCli(['--help'], env);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toMatch(/portico deploy <dir> --app <appId>/);
     });
 
     it('unknown app: exit 1 with the API message; usage errors: exit 2', async () => {
