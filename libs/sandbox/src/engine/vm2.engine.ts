@@ -57,6 +57,8 @@ export class Vm2Engine implements SandboxEngine {
   private startRssMb = 0;
   private baseRssMb = 0;
   private limitMb = Infinity;
+  /** Dispatches whose guest code (and the microtasks it queued) may still be running. */
+  private running = 0;
   private peak: PeakRss | undefined;
   private readonly memoryMb = new Map<Vm2Environment, number>();
 
@@ -104,7 +106,11 @@ export class Vm2Engine implements SandboxEngine {
     const environment = new Vm2Environment(
       dispatch,
       options.bridge,
-      { before: () => this.beforeCall(), overLimit: () => this.overLimit() },
+      {
+        before: () => this.beforeCall(),
+        overLimit: () => this.overLimit(),
+        after: () => this.afterCall(),
+      },
       () => this.release(environment),
     );
     this.memoryMb.set(environment, options.memoryMb);
@@ -160,7 +166,7 @@ export class Vm2Engine implements SandboxEngine {
     let sum = 0;
     for (const mb of this.memoryMb.values()) sum += mb;
     this.limitMb = this.baseRssMb + HOST_SLACK_MB + sum;
-    this.watchdog?.setLimitMb(this.limitMb);
+    if (this.running > 0) this.watchdog?.setLimitMb(this.limitMb);
   }
 
   /**
@@ -171,6 +177,20 @@ export class Vm2Engine implements SandboxEngine {
     if (!this.watchdog || !this.peak) return;
     if (rssMb() > this.limitMb) collectGarbage();
     this.peak.reset();
+    if (this.running++ === 0) this.watchdog.setLimitMb(this.limitMb);
+  }
+
+  /**
+   * After a call and the guest microtasks it queued (`setImmediate` runs once they are drained).
+   * Between calls no guest code runs: what the host does then (receiving and parsing the next
+   * bundle, collecting garbage, answering host calls) is not a guest's allocation, and an idle
+   * host must not be aborted for it, taking the next app's first call with it.
+   */
+  private afterCall(): void {
+    if (!this.watchdog) return;
+    setImmediate(() => {
+      if (--this.running === 0) this.watchdog?.setLimitMb(0);
+    });
   }
 
   /**
@@ -192,7 +212,7 @@ class Vm2Environment implements EngineEnvironment {
   constructor(
     private readonly fn: Vm2Dispatch,
     private readonly bridge: GuestBridgeFn,
-    private readonly memory: { before(): void; overLimit(): boolean },
+    private readonly memory: { before(): void; overLimit(): boolean; after(): void },
     private readonly onDispose: () => void,
   ) {}
 
@@ -201,7 +221,29 @@ class Vm2Environment implements EngineEnvironment {
     let done: string | undefined;
     this.memory.before();
     try {
-      done = this.fn(
+      done = this.dispatchGuarded(kind, id, aux, text, data);
+    } finally {
+      this.memory.after();
+    }
+    // What the call left alive counts against the limit, as it would in an isolate of its own.
+    if (this.memory.overLimit()) throw new EngineFault('MemoryLimitExceeded', 'memory limit exceeded');
+    if (typeof done !== 'string') return;
+    const result = done;
+    // Guest microtasks run in the host's queue after this returns (isolated-vm runs them inside the
+    // call). The returned result goes out once they have run, so a guest that never stops queueing
+    // them is stopped by the time limit, as under isolated-vm, instead of answering and then hanging.
+    setImmediate(() => this.deliver(id, result));
+  }
+
+  private dispatchGuarded(
+    kind: number,
+    id: number,
+    aux: number,
+    text: string,
+    data: Uint8Array | undefined,
+  ): string | undefined {
+    try {
+      return this.fn(
         kind,
         id,
         aux,
@@ -213,16 +255,8 @@ class Vm2Environment implements EngineEnvironment {
     } catch (error) {
       // The runtime's `dispatch` never throws; something below it did (vm2's membrane, a stack
       // overflow in the adapter). Keep a result the invocation computed, as isolated-vm does.
-      done = this.collect(id, error);
+      return this.collect(id, error);
     }
-    // What the call left alive counts against the limit, as it would in an isolate of its own.
-    if (this.memory.overLimit()) throw new EngineFault('MemoryLimitExceeded', 'memory limit exceeded');
-    if (typeof done !== 'string') return;
-    const result = done;
-    // Guest microtasks run in the host's queue after this returns (isolated-vm runs them inside the
-    // call). The returned result goes out once they have run, so a guest that never stops queueing
-    // them is stopped by the time limit, as under isolated-vm, instead of answering and then hanging.
-    setImmediate(() => this.deliver(id, result));
   }
 
   private deliver(id: number, done: string): void {
