@@ -12,6 +12,7 @@ describe.each(ENGINES)('sandbox limits (standalone, real process, SANDBOX_ENGINE
   const platform = new StandalonePlatform({ SANDBOX_ENGINE: engine });
   let noisy: string;
   let quiet: string;
+  let cruncher: string;
 
   beforeAll(async () => {
     await platform.start();
@@ -55,6 +56,17 @@ describe.each(ENGINES)('sandbox limits (standalone, real process, SANDBOX_ENGINE
       source: `exports = () => ({ hello: "world" })`,
     });
     await platform.putEndpoints(quiet, [endpoint('/hello', 'hello')]);
+    // CPU time apart from wall time: 200 ms of computation, 20 s to wait for things.
+    cruncher = await platform.createApp('cruncher');
+    const crunchLimits = await platform.admin('PATCH', `/apps/${cruncher}`, {
+      limits: { timeout_ms: 20_000, cpu_ms: 200 },
+    });
+    expect(crunchLimits.status).toBe(200);
+    await platform.putFunction(cruncher, 'crunch', {
+      run_as_system: true,
+      source: `exports = () => { let x = 0; for (let i = 0; i < 1e11; i++) x = (x + i) % 1000003; return x; }`,
+    });
+    await platform.putEndpoints(cruncher, [endpoint('/crunch', 'crunch')]);
   }, 60_000);
 
   afterAll(async () => {
@@ -97,6 +109,24 @@ describe.each(ENGINES)('sandbox limits (standalone, real process, SANDBOX_ENGINE
     expect(res.json.error_code).toBe('MemoryLimitExceeded');
     expect(statuses.every((s) => s === 200)).toBe(true);
   }, 30_000);
+
+  it('a function over its cpu_ms ends with 400 ExecutionTimeLimitExceeded naming CPU time, long before its wall time', async () => {
+    const res = await platform.call(cruncher, '/crunch');
+    expect(res.status).toBe(400);
+    expect(res.json.error_code).toBe('ExecutionTimeLimitExceeded');
+    expect(res.json.error).toContain('CPU time limit exceeded');
+    const logs = await platform.waitForLogs(cruncher, (l) => l.length > 0);
+    expect(logs[0].error).toMatchObject({
+      code: 'ExecutionTimeLimitExceeded',
+      message: 'execution CPU time limit exceeded',
+    });
+  }, 30_000);
+
+  it('refuses a cpu_ms below 10 ms with a clear error', async () => {
+    const res = await platform.admin('PATCH', `/apps/${cruncher}`, { limits: { cpu_ms: 5 } });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.json)).toContain('cpu_ms');
+  });
 
   it('the overrunning app itself recovers on its next call', async () => {
     const res = await platform.call(noisy, '/fine');

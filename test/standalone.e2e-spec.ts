@@ -103,6 +103,7 @@ describe('standalone process', () => {
         max_concurrent: 10000,
         egress_allow: [],
         max_response_bytes: 20 * 1024 * 1024,
+        cpu_ms: null,
       });
     });
 

@@ -1,4 +1,4 @@
-import { AppLimitsSchema, DEFAULT_LIMITS, resolveLimits } from './limits';
+import { AppLimitsSchema, cpuBudgetMs, DEFAULT_LIMITS, resolveLimits } from './limits';
 
 describe('limits: max_response_bytes', () => {
   const stored = { timeout_ms: 1000, memory_mb: 64, max_request_bytes: 1024 };
@@ -13,5 +13,22 @@ describe('limits: max_response_bytes', () => {
     expect(resolveLimits({ ...stored, max_response_bytes: 10 }).max_response_bytes).toBe(10);
     expect(AppLimitsSchema.safeParse({ ...stored, max_response_bytes: -1 }).success).toBe(false);
     expect(AppLimitsSchema.safeParse({ ...stored, max_response_bytes: 1.5 }).success).toBe(false);
+  });
+});
+
+describe('limits: cpu_ms', () => {
+  const stored = { timeout_ms: 1000, memory_mb: 64, max_request_bytes: 1024 };
+
+  it('is optional, resolves to null (no limit of its own), and the budget is then the wall time', () => {
+    expect(resolveLimits(stored).cpu_ms).toBeNull();
+    expect(cpuBudgetMs(stored)).toBe(1000);
+    expect(cpuBudgetMs({ ...stored, cpu_ms: null })).toBe(1000);
+  });
+
+  it('keeps an app override, never above the wall time, and refuses values below 10 ms', () => {
+    expect(cpuBudgetMs({ ...stored, cpu_ms: 250 })).toBe(250);
+    expect(cpuBudgetMs({ ...stored, cpu_ms: 5000 })).toBe(1000);
+    expect(AppLimitsSchema.safeParse({ ...stored, cpu_ms: 5 }).success).toBe(false);
+    expect(AppLimitsSchema.safeParse({ ...stored, cpu_ms: 2.5 }).success).toBe(false);
   });
 });

@@ -19,6 +19,11 @@ export const DEFAULT_LIMITS = {
   egress_allow: [] as string[],
   /** Largest response body a function may produce, bytes (Atlas: 20 MB). */
   max_response_bytes: 20 * 1024 * 1024,
+  /**
+   * CPU time one invocation may use, ms; `null` = no limit of its own, `timeout_ms` bounds it (Atlas
+   * has no CPU limit, so functions that compute for minutes keep running unchanged).
+   */
+  cpu_ms: null,
 } as const satisfies Required<AppLimits>;
 
 /** Largest value `rate_per_sec` and `max_concurrent` accept. */
@@ -42,8 +47,8 @@ export const EgressRuleSchema = z
   );
 
 /**
- * Limits as stored in a deployment. `rate_per_sec`, `max_concurrent`, `egress_allow` and
- * `max_response_bytes` came later:
+ * Limits as stored in a deployment. `rate_per_sec`, `max_concurrent`, `egress_allow`,
+ * `max_response_bytes` and `cpu_ms` came later:
  * deployments stored before them lack them, so they are optional here and `resolveLimits` fills their
  * defaults.
  */
@@ -65,6 +70,7 @@ export const AppLimitsSchema = z
       .min(0)
       .max(1024 * 1024 * 1024)
       .optional(),
+    cpu_ms: z.number().int().min(10).max(3_600_000).nullable().optional(),
   })
   .strict();
 export type AppLimits = z.infer<typeof AppLimitsSchema>;
@@ -81,7 +87,13 @@ export function resolveLimits(limits: AppLimits): ResolvedLimits {
     max_concurrent: limits.max_concurrent ?? DEFAULT_LIMITS.max_concurrent,
     egress_allow: limits.egress_allow ?? [],
     max_response_bytes: limits.max_response_bytes ?? DEFAULT_LIMITS.max_response_bytes,
+    cpu_ms: limits.cpu_ms === undefined ? DEFAULT_LIMITS.cpu_ms : limits.cpu_ms,
   };
+}
+
+/** The CPU time one invocation of an app may use, ms: `cpu_ms`, else its wall time `timeout_ms`. */
+export function cpuBudgetMs(limits: AppLimits): number {
+  return Math.min(limits.cpu_ms ?? limits.timeout_ms, limits.timeout_ms);
 }
 
 /** The worker pool apps run in unless set otherwise (`PORTICO_WORKER_POOL` of the workers serving it). */

@@ -34,6 +34,7 @@ describe('WorkerMetrics', () => {
     expect(sample(text, 'portico_worker_job_wait_seconds_bucket{le="0.0005"}')).toBe(1);
     expect(sample(text, 'portico_sandbox_limit_kills_total{reason="time"}')).toBe(1);
     expect(sample(text, 'portico_sandbox_limit_kills_total{reason="memory"}')).toBe(0);
+    expect(sample(text, 'portico_sandbox_limit_kills_total{reason="cpu"}')).toBe(0);
   });
 
   it('reads the pool and the queue when scraped', async () => {

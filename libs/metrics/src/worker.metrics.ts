@@ -3,7 +3,7 @@ import { CellCounter, CellHistogram, type CounterCell, type HistogramCell } from
 import { processMetricsRegistry, recorderFor } from './metrics-registry';
 
 /** Why the sandbox pool killed a host process: the wall-time limit, or the heap limit (a fatal error). */
-export type LimitKillReason = 'time' | 'memory';
+export type LimitKillReason = 'time' | 'memory' | 'cpu';
 
 /** What the worker metrics need to know about the sandbox pool when scraped. */
 export interface SandboxPoolView {
@@ -76,9 +76,10 @@ export class WorkerMetrics {
       labelNames: ['reason'],
       registers,
     });
-    // Both reasons exist from the start, so a rate() over them works before the first kill.
+    // Every reason exists from the start, so a rate() over them works before the first kill.
     this.limitKills.labels('time').inc(0);
     this.limitKills.labels('memory').inc(0);
+    this.limitKills.labels('cpu').inc(0);
     // `collect` runs with the gauge as `this`; these read the sources set later by `watch*`.
     const pool = () => this.pool;
     const queueDepth = () => this.queueDepth;

@@ -24,10 +24,11 @@ export interface SandboxPoolOptions {
   /** Keep one pre-started, unassigned host so an app's cold start needs no process start. Default true. */
   spare?: boolean;
   /**
-   * Called when a host process is killed because an invocation overran a limit: `time` (wall time)
-   * or `memory` (the isolate's heap; the host reported a fatal error). For metrics; must not throw.
+   * Called when a host process is killed because an invocation overran a limit: `time` (wall time),
+   * `memory` (the isolate's heap; the host reported a fatal error) or `cpu` (`limits.cpu_ms`; the
+   * host ended itself). For metrics; must not throw.
    */
-  onLimitKill?: (reason: 'time' | 'memory', appId: string | null) => void;
+  onLimitKill?: (reason: 'time' | 'memory' | 'cpu', appId: string | null) => void;
 }
 
 export const DEFAULT_HOST_HEAP_MB = 256;

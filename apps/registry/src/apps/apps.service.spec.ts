@@ -84,6 +84,7 @@ describe('AppsService', () => {
       max_concurrent: 7,
       egress_allow: [],
       max_response_bytes: 20 * 1024 * 1024,
+      cpu_ms: null,
     });
     expect(patched.limits.max_concurrent).toBe(7);
   });

@@ -32,6 +32,12 @@ export interface EngineEnvironment {
  */
 export interface SandboxEngine {
   readonly name: SandboxEngineName;
+  /**
+   * Whether guest microtasks queued by a dispatch run after `dispatch` returns, in the host's own
+   * queue (vm2), instead of inside the call (isolated-vm). The guest's work of a dispatch, e.g. for
+   * CPU accounting, then ends with the host's next macrotask.
+   */
+  readonly microtasksAfterDispatch: boolean;
   /** Optional one-off preparation at process start (e.g. compiling the guest script). */
   warmUp?(): void;
   createEnvironment(options: EnvironmentOptions): EngineEnvironment;

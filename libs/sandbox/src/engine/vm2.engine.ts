@@ -48,6 +48,8 @@ type Vm2Adapter = (
  */
 export class Vm2Engine implements SandboxEngine {
   readonly name = 'vm2' as const;
+  /** Guest promises are the host realm's: their reactions run in the host's microtask queue. */
+  readonly microtasksAfterDispatch = true;
   /** vm2 transforms and compiles a script once and reuses it in every VM. */
   private readonly script = new VMScript(guestScript(), SCRIPT_NAME);
   private readonly clean = new VMScript(CLEAN_GLOBAL, 'portico-clean-global.js');

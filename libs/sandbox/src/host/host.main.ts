@@ -3,6 +3,7 @@ import { createEngine } from '../engine/create-engine';
 import { SANDBOX_ENGINES, type SandboxEngineName } from '../engine/sandbox-engine.port';
 import { FrameChannel } from '../protocol/frame.channel';
 import { FrameType } from '../protocol/frame.constants';
+import { CpuBudgets } from './cpu-budgets';
 import { installGuestRejectionGuard } from './guest-rejection.guard';
 import { SandboxHost } from './sandbox.host';
 
@@ -22,8 +23,10 @@ function main(): void {
   // Before Ready: a pre-started spare then turns a cold start into a context creation only.
   engine.warmUp?.();
   const socket = new Socket({ fd: 3, readable: true, writable: true });
-  const host: SandboxHost = new SandboxHost(engine, (type, id, aux, head, body) =>
-    channel.send(type, id, aux, head, body),
+  const host: SandboxHost = new SandboxHost(
+    engine,
+    (type, id, aux, head, body) => channel.send(type, id, aux, head, body),
+    new CpuBudgets(),
   );
   const channel = new FrameChannel(
     socket,

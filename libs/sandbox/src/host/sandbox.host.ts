@@ -2,6 +2,7 @@ import { GuestMessage } from '../guest/guest-message.constants';
 import { EngineFault, type EngineEnvironment, type SandboxEngine } from '../engine/sandbox-engine.port';
 import type { Frame } from '../protocol/frame.codec';
 import { FrameType } from '../protocol/frame.constants';
+import type { CpuBudgets } from './cpu-budgets';
 import { SyncCalls } from './sync-calls';
 
 /** Sends one frame to the pool. */
@@ -22,11 +23,14 @@ export class SandboxHost {
   private readonly environments = new Map<number, EngineEnvironment | { error: string }>();
   /** Invocation id → version, to route host-call replies into the right environment. */
   private readonly running = new Map<number, number>();
+  /** Version → CPU time one invocation may use, ms (`limits.cpu_ms`, filled by the pool). */
+  private readonly cpuBudgetMs = new Map<number, number>();
   private broken = false;
 
   constructor(
     private readonly engine: SandboxEngine,
     private readonly send: SendFrame,
+    private readonly cpu: CpuBudgets,
   ) {}
 
   onFrame(frame: Frame): void {
@@ -55,7 +59,7 @@ export class SandboxHost {
     this.unload(version);
     try {
       const bundle = JSON.parse(bundleJson) as {
-        limits: { memory_mb: number };
+        limits: { memory_mb: number; cpu_ms?: number | null };
         dependencies?: { files: Record<string, string> };
       };
       // npm dependencies stay here, answered file by file: the guest parses only what it requires.
@@ -72,6 +76,8 @@ export class SandboxHost {
             : this.fromGuest(kind, id, aux, text, data),
       });
       this.environments.set(version, environment);
+      const cpuMs = bundle.limits.cpu_ms;
+      if (typeof cpuMs === 'number' && cpuMs > 0) this.cpuBudgetMs.set(version, cpuMs);
     } catch (error) {
       // Remembered, so each invocation of this version gets an answer instead of a hang.
       this.environments.set(version, { error: error instanceof Error ? error.message : String(error) });
@@ -82,6 +88,7 @@ export class SandboxHost {
   private unload(version: number): void {
     const environment = this.environments.get(version);
     this.environments.delete(version);
+    this.cpuBudgetMs.delete(version);
     if (environment !== undefined && !('error' in environment)) environment.dispose();
   }
 
@@ -94,6 +101,7 @@ export class SandboxHost {
     this.running.set(frame.id, frame.aux);
     this.call(
       environment,
+      frame.aux,
       frame.id,
       GuestMessage.Invoke,
       0,
@@ -104,20 +112,24 @@ export class SandboxHost {
 
   private reply(frame: Frame): void {
     const version = this.running.get(frame.id);
-    const environment = version === undefined ? undefined : this.environments.get(version);
+    if (version === undefined) return;
+    const environment = this.environments.get(version);
     if (environment === undefined || 'error' in environment) return;
     const kind = frame.type === FrameType.HostReply ? GuestMessage.HostReply : GuestMessage.HostError;
-    this.call(environment, frame.id, kind, frame.aux, frame.body.toString('utf8'));
+    this.call(environment, version, frame.id, kind, frame.aux, frame.body.toString('utf8'));
   }
 
   private call(
     environment: EngineEnvironment,
+    version: number,
     id: number,
     kind: number,
     aux: number,
     text: string,
     data?: Uint8Array,
   ): void {
+    const budgetMs = this.cpuBudgetMs.get(version);
+    const token = budgetMs === undefined ? 0 : this.cpu.begin(id, budgetMs);
     try {
       environment.dispatch(kind, id, aux, text, data);
     } catch (error) {
@@ -129,11 +141,20 @@ export class SandboxHost {
       }
       process.stderr.write(`sandbox host: guest runtime failed: ${String(error)}\n`);
       this.fail(id, 'InternalServerError', 'sandbox runtime error');
+    } finally {
+      if (token !== 0) this.endSegment(token, id);
     }
+  }
+
+  /** Charges the dispatch's guest work to the invocation, once the microtasks it queued have run. */
+  private endSegment(token: number, id: number): void {
+    if (this.engine.microtasksAfterDispatch) setImmediate(() => this.cpu.end(token, this.running.has(id)));
+    else this.cpu.end(token, this.running.has(id));
   }
 
   private fail(id: number, code: string, message: string): void {
     this.running.delete(id);
+    this.cpu.finish(id);
     this.send(FrameType.Done, id, 0, JSON.stringify({ e: { code, message }, l: [] }));
   }
 
@@ -146,6 +167,7 @@ export class SandboxHost {
   ): undefined {
     if (kind === GuestMessage.Done) {
       this.running.delete(id);
+      this.cpu.finish(id);
       this.send(FrameType.Done, id, 0, text, data);
     } else if (kind === GuestMessage.HostCall) {
       this.send(FrameType.HostCall, id, aux, text, data);

@@ -36,7 +36,8 @@ export class HostProcess<T> {
   readonly versions = new Map<number, number>();
   readonly running = new Map<number, T>();
   /**
-   * The signal that ended the process, once it has exited. SIGABRT is a memory overrun: V8 aborts
+   * The signal that ended the process, once it has exited. SIGVTALRM is a CPU overrun (the host ends
+   * itself, host/cpu-budgets.ts). SIGABRT is a memory overrun: V8 aborts
    * when the host's heap is exhausted, and so does the host's RSS watchdog (vm2 engine).
    */
   exitSignal: NodeJS.Signals | null = null;

@@ -9,6 +9,10 @@ export const InvocationFailures = {
     code: 'ExecutionTimeLimitExceeded',
     message: 'execution time limit exceeded',
   }),
+  cpuLimit: (): InvocationFailure => ({
+    code: 'ExecutionTimeLimitExceeded',
+    message: 'execution CPU time limit exceeded',
+  }),
   memoryLimit: (): InvocationFailure => ({ code: 'MemoryLimitExceeded', message: 'memory limit exceeded' }),
   responseTooLarge: (limit: number): InvocationFailure => ({
     code: 'ResponseTooLarge',

@@ -1,4 +1,4 @@
-import { DEFAULT_LIMITS, type FunctionBundle } from '@portico/contracts';
+import { cpuBudgetMs, DEFAULT_LIMITS, type FunctionBundle } from '@portico/contracts';
 
 /** The app's response body limit, or the default for bundles stored before the limit existed. */
 export function maxResponseBytes(bundle: FunctionBundle): number {
@@ -12,6 +12,11 @@ export function maxResponseBytes(bundle: FunctionBundle): number {
 export function sandboxBundleJson(bundle: FunctionBundle): string {
   return JSON.stringify({
     ...bundle,
-    limits: { ...bundle.limits, max_response_bytes: maxResponseBytes(bundle) },
+    limits: {
+      ...bundle.limits,
+      max_response_bytes: maxResponseBytes(bundle),
+      // The host's CPU budget per invocation: `cpu_ms`, or the wall time when the app sets none.
+      cpu_ms: cpuBudgetMs(bundle.limits),
+    },
   });
 }

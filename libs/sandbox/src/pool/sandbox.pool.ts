@@ -8,6 +8,7 @@ import {
   type InvocationResult,
 } from '@portico/contracts';
 import { SANDBOX_ENGINES } from '../engine/sandbox-engine.port';
+import { CPU_LIMIT_SIGNAL } from '../host/cpu-budgets';
 import type { Frame } from '../protocol/frame.codec';
 import { FrameType } from '../protocol/frame.constants';
 import {
@@ -375,12 +376,19 @@ export class SandboxPool implements SandboxRunner {
     this.hostList.splice(at, 1);
     // Aborted: its heap or resident memory ran over (see `HostProcess.exitSignal`). Under vm2 that is
     // how a guest's memory overrun ends; the process is shared, so every invocation in it fails so.
-    const memory = host.exitSignal === 'SIGABRT';
-    if (memory) {
-      this.onLimitKill('memory', host.appId);
+    // Ended with the CPU signal: an invocation used up its `cpu_ms` (host/cpu-budgets.ts).
+    const limit =
+      host.exitSignal === 'SIGABRT' ? 'memory' : host.exitSignal === CPU_LIMIT_SIGNAL ? 'cpu' : undefined;
+    if (limit !== undefined) {
+      this.onLimitKill(limit, host.appId);
       this.markOverran(host.appId);
     }
-    const error = memory ? InvocationFailures.memoryLimit() : InvocationFailures.hostRestarted();
+    const error =
+      limit === 'memory'
+        ? InvocationFailures.memoryLimit()
+        : limit === 'cpu'
+          ? InvocationFailures.cpuLimit()
+          : InvocationFailures.hostRestarted();
     for (const pending of host.running.values()) this.settle(pending, { error, logs: [] });
     host.running.clear();
     if (this.closed) return;
