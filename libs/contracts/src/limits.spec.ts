@@ -19,15 +19,16 @@ describe('limits: max_response_bytes', () => {
 describe('limits: cpu_ms', () => {
   const stored = { timeout_ms: 1000, memory_mb: 64, max_request_bytes: 1024 };
 
-  it('is optional, resolves to null (no limit of its own), and the budget is then the wall time', () => {
+  it('is optional and resolves to null: no budget of its own, the wall time bounds it', () => {
     expect(resolveLimits(stored).cpu_ms).toBeNull();
-    expect(cpuBudgetMs(stored)).toBe(1000);
-    expect(cpuBudgetMs({ ...stored, cpu_ms: null })).toBe(1000);
+    expect(cpuBudgetMs(stored)).toBeNull();
+    expect(cpuBudgetMs({ ...stored, cpu_ms: null })).toBeNull();
   });
 
-  it('keeps an app override, never above the wall time, and refuses values below 10 ms', () => {
+  it('is a budget only below the wall time, and refuses values below 10 ms', () => {
     expect(cpuBudgetMs({ ...stored, cpu_ms: 250 })).toBe(250);
-    expect(cpuBudgetMs({ ...stored, cpu_ms: 5000 })).toBe(1000);
+    expect(cpuBudgetMs({ ...stored, cpu_ms: 1000 })).toBeNull();
+    expect(cpuBudgetMs({ ...stored, cpu_ms: 5000 })).toBeNull();
     expect(AppLimitsSchema.safeParse({ ...stored, cpu_ms: 5 }).success).toBe(false);
     expect(AppLimitsSchema.safeParse({ ...stored, cpu_ms: 2.5 }).success).toBe(false);
   });

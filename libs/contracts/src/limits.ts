@@ -91,9 +91,13 @@ export function resolveLimits(limits: AppLimits): ResolvedLimits {
   };
 }
 
-/** The CPU time one invocation of an app may use, ms: `cpu_ms`, else its wall time `timeout_ms`. */
-export function cpuBudgetMs(limits: AppLimits): number {
-  return Math.min(limits.cpu_ms ?? limits.timeout_ms, limits.timeout_ms);
+/**
+ * The CPU time one invocation of an app may use, ms, when it is a limit of its own: `cpu_ms` below
+ * `timeout_ms`. Otherwise `null`: the wall time bounds the CPU time, and nothing needs counting.
+ */
+export function cpuBudgetMs(limits: AppLimits): number | null {
+  const cpu = limits.cpu_ms;
+  return cpu !== undefined && cpu !== null && cpu < limits.timeout_ms ? cpu : null;
 }
 
 /** The worker pool apps run in unless set otherwise (`PORTICO_WORKER_POOL` of the workers serving it). */

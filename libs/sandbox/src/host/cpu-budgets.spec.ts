@@ -51,16 +51,18 @@ describe('CpuBudgets', () => {
     expect(budgets.usedUs(2)).toBe(0);
   });
 
-  it('keeps separate sums per invocation, also for overlapping segments, and ignores an unknown token', () => {
+  it('charges nested segments (vm2) to the innermost one only, never twice, and ignores an unknown token', () => {
     const { overruns, budgets } = setUp();
-    const a = budgets.begin(1, 1000);
-    const b = budgets.begin(2, 15);
+    const outer = budgets.begin(1, 1000);
+    const inner = budgets.begin(2, 15);
     burn(20);
-    budgets.end(b, true);
-    budgets.end(a, true);
-    budgets.end(a, true);
+    budgets.end(inner, true);
+    burn(5);
+    budgets.end(outer, true);
+    budgets.end(outer, true);
     expect(overruns).toEqual([2]);
-    expect(budgets.usedUs(1)).toBeGreaterThanOrEqual(20_000);
-    expect(budgets.usedUs(1)).toBeLessThan(1_000_000);
+    expect(budgets.usedUs(2)).toBeGreaterThanOrEqual(20_000);
+    expect(budgets.usedUs(1)).toBeGreaterThanOrEqual(5_000);
+    expect(budgets.usedUs(1)).toBeLessThan(budgets.usedUs(2));
   });
 });

@@ -54,28 +54,33 @@ function endForCpu(): void {
 }
 
 interface Segment {
+  token: number;
   id: number;
-  startUs: number;
-  /** Process CPU time at which this invocation's budget runs out. */
-  endUs: number;
+  budgetUs: number;
 }
 
 /**
  * Per-invocation CPU time (`limits.cpu_ms`). A guest runs only inside the host's dispatches into its
  * environment (and, under vm2, the microtasks right after); each such segment is charged to the
- * invocation it was dispatched for, and across segments an invocation's charges add up. Within a
+ * invocation it was dispatched for, and an invocation's charges add up across its segments. Under
+ * vm2 segments nest (a dispatch may begin before the previous one's microtasks have drained): CPU
+ * time is then charged to the innermost open segment only, so nothing is counted twice. Within a
  * segment a watchdog thread ends the process once the budget is gone (a loop never returns to be
- * checked); at the end of a segment the sum is checked. Measured as the process's CPU time, so
- * garbage collection during a segment counts, and where segments overlap (vm2) both are charged:
- * the approximation only ever errs towards the limit.
+ * checked); at the end of a segment the sum is checked. Measured as the process's CPU time (GC
+ * threads included), so the approximation errs towards the limit, never past it.
  */
 export class CpuBudgets {
-  /** [0]: the earliest deadline of the open segments in process CPU µs (0: none); [1]: generation. */
+  /** [0]: the running segment's deadline in process CPU µs (0: none); [1]: seqlock generation. */
   private readonly shared = new BigInt64Array(new SharedArrayBuffer(16));
   private readonly used = new Map<number, number>();
-  private readonly open = new Map<number, Segment>();
+  /** Open segments, innermost last: the one the CPU is being charged to. */
+  private readonly open: Segment[] = [];
+  /** Process CPU time up to which the open segments have been charged. */
+  private chargedUs = 0;
   private nextToken = 1;
   private readonly onOverrun: (id: number) => void;
+  private watchdog: Worker | undefined;
+  private readonly withWatchdog: boolean;
 
   /**
    * `watchdog: false` and `onOverrun` only for tests that run this inside the test process: the
@@ -83,34 +88,42 @@ export class CpuBudgets {
    */
   constructor(options: { watchdog?: boolean; onOverrun?: (id: number) => void } = {}) {
     this.onOverrun = options.onOverrun ?? endForCpu;
-    if (options.watchdog === false) return;
-    const worker = new Worker(WATCHDOG_SOURCE, { eval: true, workerData: { buffer: this.shared.buffer } });
+    this.withWatchdog = options.watchdog !== false;
+  }
+
+  /**
+   * Starts the watchdog thread, once: when the first app version with a CPU budget is loaded, before
+   * its environment exists. A host that never serves such an app never pays for the thread, and under
+   * vm2 the thread's memory is part of the host's size before the load, not charged to a guest.
+   */
+  prepare(): void {
+    if (this.watchdog !== undefined || !this.withWatchdog) return;
+    this.watchdog = new Worker(WATCHDOG_SOURCE, { eval: true, workerData: { buffer: this.shared.buffer } });
     // The host exits when the pool closes its pipe; the watchdog must not keep it alive.
-    worker.unref();
+    this.watchdog.unref();
   }
 
   /** Opens a segment of invocation `id`, whose whole budget is `budgetMs`; returns its token. */
   begin(id: number, budgetMs: number): number {
-    const startUs = cpuNowUs();
+    const nowUs = this.charge();
     const token = this.nextToken++;
-    this.open.set(token, { id, startUs, endUs: startUs + budgetMs * 1000 - (this.used.get(id) ?? 0) });
-    this.publish();
+    this.open.push({ token, id, budgetUs: budgetMs * 1000 });
+    this.publish(nowUs);
     return token;
   }
 
   /**
-   * Closes a segment. An invocation that finished within it is not charged (its result is out); one
+   * Closes a segment. An invocation that finished within it is forgotten (its result is out); one
    * that is still running and has now used its budget is ended.
    */
   end(token: number, stillRunning: boolean): void {
-    const segment = this.open.get(token);
-    if (segment === undefined) return;
-    this.open.delete(token);
-    this.publish();
-    if (!stillRunning) return;
-    const nowUs = cpuNowUs();
-    this.used.set(segment.id, (this.used.get(segment.id) ?? 0) + nowUs - segment.startUs);
-    if (nowUs > segment.endUs) this.onOverrun(segment.id);
+    const at = this.open.findIndex((segment) => segment.token === token);
+    if (at < 0) return;
+    const nowUs = this.charge();
+    const [segment] = this.open.splice(at, 1);
+    this.publish(nowUs);
+    if (!stillRunning) this.used.delete(segment.id);
+    else if (this.usedUs(segment.id) > segment.budgetUs) this.onOverrun(segment.id);
   }
 
   /** CPU time charged to a running invocation so far, µs (for tests and logs). */
@@ -123,12 +136,24 @@ export class CpuBudgets {
     this.used.delete(id);
   }
 
-  private publish(): void {
-    let earliest = 0;
-    for (const segment of this.open.values())
-      if (earliest === 0 || segment.endUs < earliest) earliest = segment.endUs;
+  /** Charges the CPU time since the last charge to the innermost open segment; returns now. */
+  private charge(): number {
+    const nowUs = cpuNowUs();
+    const current = this.open.at(-1);
+    if (current !== undefined) this.used.set(current.id, this.usedUs(current.id) + nowUs - this.chargedUs);
+    this.chargedUs = nowUs;
+    return nowUs;
+  }
+
+  /** Publishes when the innermost open segment's invocation runs out of budget (seqlock). */
+  private publish(nowUs: number): void {
+    const current = this.open.at(-1);
+    const deadline =
+      current === undefined
+        ? 0n
+        : BigInt(Math.max(1, Math.floor(nowUs + current.budgetUs - this.usedUs(current.id))));
     Atomics.add(this.shared, 1, 1n);
-    Atomics.store(this.shared, 0, earliest === 0 ? 0n : BigInt(Math.max(1, Math.floor(earliest))));
+    Atomics.store(this.shared, 0, deadline);
     Atomics.add(this.shared, 1, 1n);
   }
 }

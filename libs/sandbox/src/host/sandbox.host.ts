@@ -67,6 +67,9 @@ export class SandboxHost {
       const syncCalls = new SyncCalls(files);
       if (bundle.dependencies !== undefined)
         bundleJson = JSON.stringify({ ...bundle, dependencies: undefined });
+      const cpuMs = bundle.limits.cpu_ms;
+      const hasCpuBudget = typeof cpuMs === 'number' && cpuMs > 0;
+      if (hasCpuBudget) this.cpu.prepare();
       const environment = this.engine.createEnvironment({
         memoryMb: bundle.limits.memory_mb,
         bundleJson,
@@ -76,8 +79,7 @@ export class SandboxHost {
             : this.fromGuest(kind, id, aux, text, data),
       });
       this.environments.set(version, environment);
-      const cpuMs = bundle.limits.cpu_ms;
-      if (typeof cpuMs === 'number' && cpuMs > 0) this.cpuBudgetMs.set(version, cpuMs);
+      if (hasCpuBudget) this.cpuBudgetMs.set(version, cpuMs);
     } catch (error) {
       // Remembered, so each invocation of this version gets an answer instead of a hang.
       this.environments.set(version, { error: error instanceof Error ? error.message : String(error) });

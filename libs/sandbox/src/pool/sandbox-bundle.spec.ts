@@ -3,7 +3,7 @@ import { bundleOf } from '../testing/sandbox.fixtures';
 import { maxResponseBytes, sandboxBundleJson } from './sandbox-bundle';
 
 describe('sandboxBundleJson', () => {
-  it('fills max_response_bytes with the 20 MB default, and cpu_ms with the wall time, for bundles stored without them', () => {
+  it('fills max_response_bytes with the 20 MB default, and cpu_ms with null, for bundles stored without them', () => {
     const bundle = bundleOf('a-abcde', {});
     expect(DEFAULT_LIMITS.max_response_bytes).toBe(20 * 1024 * 1024);
     expect(maxResponseBytes(bundle)).toBe(DEFAULT_LIMITS.max_response_bytes);
@@ -11,7 +11,7 @@ describe('sandboxBundleJson', () => {
     expect(loaded.limits).toEqual({
       ...bundle.limits,
       max_response_bytes: 20 * 1024 * 1024,
-      cpu_ms: bundle.limits.timeout_ms,
+      cpu_ms: null,
     });
   });
 

@@ -15,7 +15,7 @@ export function sandboxBundleJson(bundle: FunctionBundle): string {
     limits: {
       ...bundle.limits,
       max_response_bytes: maxResponseBytes(bundle),
-      // The host's CPU budget per invocation: `cpu_ms`, or the wall time when the app sets none.
+      // The host counts CPU time only where `cpu_ms` binds before the wall time (else `null`).
       cpu_ms: cpuBudgetMs(bundle.limits),
     },
   });
