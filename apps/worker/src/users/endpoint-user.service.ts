@@ -28,7 +28,7 @@ export class EndpointUserService {
     this.users = new UserDirectory(store);
   }
 
-  /** `context.user` for the job; throws `AuthFailure` (401 InvalidSession). */
+  /** `context.user` for the job; throws `AuthFailure` (401 InvalidSession; 400 from a user creation function). */
   async resolve(job: InvocationJob, call: CallFunction): Promise<GuestUser> {
     const auth = job.userAuth;
     if (!auth) return job.user;
