@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthProviderSpec, CustomUserDataSpec } from '@portico/contracts';
+import { assertValid } from '../common/validation.exception';
 import { DeploymentService } from '../deployments/deployment.service';
+import { customUserDataIssues } from '../deployments/deployment.validator';
 
 /** An app's auth providers and custom user data settings: part of its deployment, so versioned. */
 @Injectable()
@@ -21,7 +23,11 @@ export class AuthProvidersService {
   }
 
   async putCustomUserData(appId: string, customUserData: CustomUserDataSpec): Promise<CustomUserDataSpec> {
-    await this.deployments.change(appId, (spec) => ({ ...spec, custom_user_data: customUserData }));
+    await this.deployments.change(appId, (spec) => {
+      // Checked here too (not only deployment-wide) so the details name the field of this body.
+      assertValid(customUserDataIssues(customUserData, spec.functions, ''));
+      return { ...spec, custom_user_data: customUserData };
+    });
     return customUserData;
   }
 }

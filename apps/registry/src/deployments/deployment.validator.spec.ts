@@ -1,6 +1,11 @@
-import { EndpointSpecSchema, type DeploymentSpec, type EndpointSpecInput } from '@portico/contracts';
+import {
+  CustomUserDataSpecSchema,
+  EndpointSpecSchema,
+  type DeploymentSpec,
+  type EndpointSpecInput,
+} from '@portico/contracts';
 import { emptySpec } from './deployment.service';
-import { deploymentIssues, endpointIssues } from './deployment.validator';
+import { customUserDataIssues, deploymentIssues, endpointIssues } from './deployment.validator';
 
 const endpoint = (e: Partial<EndpointSpecInput>) =>
   EndpointSpecSchema.parse({ route: '/a', http_method: 'GET', function_name: 'f', ...e });
@@ -72,5 +77,20 @@ describe('deploymentIssues', () => {
 
   it('finds nothing wrong with an empty app', () => {
     expect(deploymentIssues(emptySpec())).toEqual({});
+  });
+
+  it('names a user creation function that does not exist, even while custom user data is off', () => {
+    const custom = (name: string, enabled = true) =>
+      CustomUserDataSpecSchema.parse({ enabled, on_user_creation_function_name: name });
+    expect(deploymentIssues({ ...emptySpec(), functions: fns, custom_user_data: custom('f') })).toEqual({});
+    expect(deploymentIssues({ ...emptySpec(), custom_user_data: custom('') })).toEqual({});
+    expect(
+      deploymentIssues({ ...emptySpec(), functions: fns, custom_user_data: custom('gone', false) }),
+    ).toEqual({
+      'custom_user_data.on_user_creation_function_name': 'function "gone" does not exist',
+    });
+    expect(customUserDataIssues(custom('constructor'), fns, '')).toEqual({
+      on_user_creation_function_name: 'function "constructor" does not exist',
+    });
   });
 });

@@ -1,4 +1,4 @@
-import type { DeploymentSpec, EndpointSpec } from '@portico/contracts';
+import type { CustomUserDataSpec, DeploymentSpec, EndpointSpec } from '@portico/contracts';
 import type { ValidationDetails } from '../common/validation.exception';
 import { canEvaluateIssues, rulesIssues } from './can-evaluate.validator';
 
@@ -49,5 +49,24 @@ export function deploymentIssues(spec: DeploymentSpec): ValidationDetails {
     if (value.from_secret && typeof value.value !== 'string')
       details[`values.${name}.value`] = 'must name a secret when from_secret is true';
   }
+  if (spec.custom_user_data)
+    Object.assign(details, customUserDataIssues(spec.custom_user_data, spec.functions, 'custom_user_data'));
   return { ...details, ...rulesIssues(spec) };
+}
+
+/**
+ * Problems of `auth/custom_user_data.json` against the app's functions, keyed below `path` (`''` for
+ * the body of `PUT /auth/custom_user_data`): a user creation function that does not exist. Checked
+ * even while custom user data is off, as an import checks it; so the function cannot be deleted while
+ * it is named, which App Services also refuses (reference §1.7).
+ */
+export function customUserDataIssues(
+  config: CustomUserDataSpec,
+  functions: DeploymentSpec['functions'],
+  path: string,
+): ValidationDetails {
+  const name = config.on_user_creation_function_name;
+  if (!name || Object.hasOwn(functions, name)) return {};
+  const at = path === '' ? 'on_user_creation_function_name' : `${path}.on_user_creation_function_name`;
+  return { [at]: `function "${name}" does not exist` };
 }

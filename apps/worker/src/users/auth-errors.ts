@@ -3,10 +3,11 @@ import type { AuthFailureCode, InvocationFailure } from '@portico/contracts';
 /**
  * A failure of user authentication or of a client API call, answered with its status and the Atlas
  * body (reference §2.5, §3.4). Thrown inside the users module, turned into an `InvocationFailure`.
+ * Its code is an auth code, or `FunctionExecutionError` when a function the login ran threw.
  */
 export class AuthFailure extends Error {
   constructor(
-    readonly code: AuthFailureCode,
+    readonly code: AuthFailureCode | 'FunctionExecutionError',
     message: string,
     readonly status: number,
   ) {
@@ -38,6 +39,12 @@ export const AuthFailures = {
   apiKeyNotFound: () => new AuthFailure('APIKeyNotFound', 'API key not found', 404),
   invalidToken: () => new AuthFailure('AuthError', 'invalid token data', 400),
   badRequest: (message: string) => new AuthFailure('InvalidParameter', message, 400),
+  /**
+   * The app's user creation function threw or overran its limits: the new user is removed again.
+   * 400 with the function's message, as for any function that throws (reference §7.1).
+   */
+  userCreationFailed: (why: string) =>
+    new AuthFailure('FunctionExecutionError', `user creation function failed: ${why}`, 400),
   noSigningKey: () =>
     new AuthFailure(
       'AuthError',

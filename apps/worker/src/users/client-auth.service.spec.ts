@@ -200,6 +200,7 @@ describe('ClientAuthService and EndpointUserService (real SQLite store)', () => 
           email: 'pending@example.com',
           password: 'pw123456',
         }),
+        callFunction,
       ),
       'InvalidSession',
       401,
@@ -215,6 +216,7 @@ describe('ClientAuthService and EndpointUserService (real SQLite store)', () => 
     );
     const resolved = await endpointUsers.resolve(
       job(undefined, undefined, { via: 'token', userId: login.user_id }),
+      callFunction,
     );
     expect(resolved).toEqual({
       id: login.user_id,
@@ -225,12 +227,15 @@ describe('ClientAuthService and EndpointUserService (real SQLite store)', () => 
     });
     await store.users.updateUser(APP, login.user_id, { disabled: true });
     await expectFailure(
-      endpointUsers.resolve(job(undefined, undefined, { via: 'token', userId: login.user_id })),
+      endpointUsers.resolve(job(undefined, undefined, { via: 'token', userId: login.user_id }), callFunction),
       'InvalidSession',
       401,
     );
     await expectFailure(
-      endpointUsers.resolve(job(undefined, undefined, { via: 'token', userId: 'f'.repeat(24) })),
+      endpointUsers.resolve(
+        job(undefined, undefined, { via: 'token', userId: 'f'.repeat(24) }),
+        callFunction,
+      ),
       'InvalidSession',
       401,
     );
@@ -247,12 +252,12 @@ describe('ClientAuthService and EndpointUserService (real SQLite store)', () => 
       const j = job(undefined, undefined, { via: 'run-as', userId });
       return { ...j, user: { ...j.user, id: userId } };
     };
-    await expect(endpointUsers.resolve(runAs(login.user_id))).resolves.toMatchObject({
+    await expect(endpointUsers.resolve(runAs(login.user_id), callFunction)).resolves.toMatchObject({
       id: login.user_id,
       identities: [{ id: 'd-run', provider_type: 'custom-function' }],
     });
     const atlasId = '64ec0282b7f5b14275ccd462';
-    await expect(endpointUsers.resolve(runAs(atlasId))).resolves.toEqual({
+    await expect(endpointUsers.resolve(runAs(atlasId), callFunction)).resolves.toEqual({
       id: atlasId,
       type: 'normal',
       data: {},
@@ -260,7 +265,7 @@ describe('ClientAuthService and EndpointUserService (real SQLite store)', () => 
       identities: [],
     });
     await store.users.updateUser(APP, login.user_id, { disabled: true });
-    await expectFailure(endpointUsers.resolve(runAs(login.user_id)), 'InvalidSession', 401);
+    await expectFailure(endpointUsers.resolve(runAs(login.user_id), callFunction), 'InvalidSession', 401);
   });
 
   it('refresh and profile: a live session gives a new access token; a wrong refresh token does not', async () => {

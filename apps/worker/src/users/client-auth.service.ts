@@ -28,6 +28,7 @@ import { AuthConfigCache, type AuthConfig } from './auth-config.cache';
 import { AuthFailure, AuthFailures } from './auth-errors';
 import type { CallFunction } from './platform-function';
 import { CustomTokenRejected, verifyCustomToken } from './providers/custom-token.provider';
+import { userCreationFunction } from './user-creation';
 import { UserDirectory, normalizeEmail } from './user-directory';
 
 const Credentials = z.object({
@@ -159,6 +160,8 @@ export class ClientAuthService {
   ): Promise<InvocationResponse> {
     const provider = this.provider(config, op.provider);
     const appId = config.appId;
+    // Every user a login creates runs the app's user creation function first (reference §1.7).
+    const onCreated = userCreationFunction(config, call);
     let user: UserRecord | null;
     switch (provider.type) {
       case 'local-userpass': {
@@ -167,10 +170,12 @@ export class ClientAuthService {
         break;
       }
       case 'anon-user':
-        user = await this.users.create(appId, {
-          id: new ObjectId().toHexString(),
-          provider_type: 'anon-user',
-        });
+        user = await this.users.create(
+          appId,
+          { id: new ObjectId().toHexString(), provider_type: 'anon-user' },
+          {},
+          onCreated,
+        );
         break;
       case 'api-key': {
         const { key: apiKey } = parseBody(job, KeyLogin);
@@ -182,6 +187,7 @@ export class ClientAuthService {
             { id: match.id, provider_type: 'api-key' },
             { type: 'server', data: { name: match.name } },
             true,
+            onCreated,
           );
           break;
         }
@@ -208,6 +214,7 @@ export class ClientAuthService {
           { id: verified.externalId, provider_type: 'custom-token', data: verified.data },
           { data: verified.data },
           true,
+          onCreated,
         );
         break;
       }
@@ -218,6 +225,7 @@ export class ClientAuthService {
           { id: externalId, provider_type: 'custom-function' },
           {},
           true,
+          onCreated,
         );
         break;
       }
@@ -321,6 +329,11 @@ export class ClientAuthService {
         throw AuthFailures.authFailed('confirmation function refused the registration');
       }
     }
+    // After the confirmation function, so that a registration it refuses leaves no custom user data
+    // behind. Portico makes the user at registration (App Services only at the first login after
+    // confirming), so a pending user has run it too (docs/users.md).
+    const onCreated = userCreationFunction(config, call);
+    if (onCreated) await this.users.completeCreation(config.appId, user, onCreated);
     return empty(201);
   }
 

@@ -4,15 +4,18 @@ import { asAppId, type GuestUser, type InvocationJob, type UserRecord } from '@p
 import { STORE, type Store } from '@portico/store';
 import { AuthConfigCache, type AuthConfig } from './auth-config.cache';
 import { AuthFailures } from './auth-errors';
+import type { CallFunction } from './platform-function';
 import { verifyCustomToken } from './providers/custom-token.provider';
+import { userCreationFunction } from './user-creation';
 import { UserDirectory, normalizeEmail, toGuestUser } from './user-directory';
 
 /**
  * Completes application authentication for an endpoint call (reference §3.2): the gateway verified a
  * Bearer token or passed `email`+`password` / `jwtTokenString` on; here the user is loaded (it must
  * exist and be enabled), credentials are checked against the app's enabled providers,
- * `create_user_on_auth` creates the custom-JWT user, and `fetch_custom_user_data` fills
- * `custom_data`. Every refusal is the one §3.4 401.
+ * `create_user_on_auth` creates the custom-JWT user (running the app's user creation function
+ * through `call`), and `fetch_custom_user_data` fills `custom_data`. Every refusal is the one §3.4
+ * 401; a user creation function that throws is its own 400 (`AuthFailures.userCreationFailed`).
  */
 @Injectable()
 export class EndpointUserService {
@@ -25,8 +28,8 @@ export class EndpointUserService {
     this.users = new UserDirectory(store);
   }
 
-  /** `context.user` for the job; throws `AuthFailure` (401 InvalidSession). */
-  async resolve(job: InvocationJob): Promise<GuestUser> {
+  /** `context.user` for the job; throws `AuthFailure` (401 InvalidSession; 400 from a user creation function). */
+  async resolve(job: InvocationJob, call: CallFunction): Promise<GuestUser> {
     const auth = job.userAuth;
     if (!auth) return job.user;
     const config = await this.configs.get(job.appId, job.version);
@@ -40,7 +43,7 @@ export class EndpointUserService {
         : {};
       return toGuestUser(stored, customData);
     }
-    const user = await this.authenticate(job, config);
+    const user = await this.authenticate(job, config, call);
     if (!user || user.disabled) throw AuthFailures.invalidSession();
     const customData = job.userOptions?.fetchCustomUserData
       ? await this.users.customData(config, user.id)
@@ -48,7 +51,11 @@ export class EndpointUserService {
     return toGuestUser(user, customData);
   }
 
-  private async authenticate(job: InvocationJob, config: AuthConfig): Promise<UserRecord | null> {
+  private async authenticate(
+    job: InvocationJob,
+    config: AuthConfig,
+    call: CallFunction,
+  ): Promise<UserRecord | null> {
     const auth = job.userAuth;
     const enabled = (type: string) => {
       const provider = Object.hasOwn(config.providers, type) ? config.providers[type] : undefined;
@@ -84,6 +91,7 @@ export class EndpointUserService {
           { id: verified.externalId, provider_type: 'custom-token', data: verified.data },
           { data: verified.data },
           job.userOptions?.createUserOnAuth === true,
+          userCreationFunction(config, call),
         );
       }
     }

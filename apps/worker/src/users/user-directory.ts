@@ -19,6 +19,12 @@ export interface NewUser {
   confirmed?: boolean;
 }
 
+/**
+ * What runs once a new user is stored (the app's user creation function, `user-creation.ts`); a
+ * rejection undoes the creation.
+ */
+export type OnUserCreated = (user: UserRecord) => Promise<void>;
+
 const isConflict = (err: unknown): boolean => err instanceof PorticoError && err.code === ErrorCode.Conflict;
 
 /** local-userpass identities are emails, compared without case and surrounding blanks. */
@@ -36,8 +42,14 @@ export class UserDirectory {
     return this.store.users.findUserById(asAppId(appId), userId);
   }
 
-  async create(appId: string, identity: UserIdentity, init: NewUser = {}): Promise<UserRecord> {
-    return this.store.users.createUser(asAppId(appId), {
+  /** Stores a new user; with `onCreated`, runs it next (see `completeCreation`). */
+  async create(
+    appId: string,
+    identity: UserIdentity,
+    init: NewUser = {},
+    onCreated?: OnUserCreated,
+  ): Promise<UserRecord> {
+    const user = await this.store.users.createUser(asAppId(appId), {
       id: new ObjectId().toHexString(),
       appId,
       type: init.type ?? 'normal',
@@ -49,17 +61,35 @@ export class UserDirectory {
       ...(init.confirmed === undefined ? {} : { confirmed: init.confirmed }),
       created_at: new Date().toISOString(),
     });
+    if (onCreated) await this.completeCreation(appId, user, onCreated);
+    return user;
   }
 
   /**
-   * The user with this identity; created (when `create`) if there is none. With `data`, an existing
-   * user's data is refreshed from it (custom JWT metadata changes between logins).
+   * Runs `onCreated` for a user just stored. When it fails the user is deleted again before the
+   * failure goes on: App Services fails the account creation when its user creation function throws
+   * (reference §1.7), so no half-made user may log in later without the function having run.
+   */
+  async completeCreation(appId: string, user: UserRecord, onCreated: OnUserCreated): Promise<void> {
+    try {
+      await onCreated(user);
+    } catch (err) {
+      await this.store.users.deleteUser(asAppId(appId), user.id);
+      throw err;
+    }
+  }
+
+  /**
+   * The user with this identity; created (when `create`) if there is none, `onCreated` then running
+   * for it. With `data`, an existing user's data is refreshed from it (custom JWT metadata changes
+   * between logins).
    */
   async findOrCreate(
     appId: string,
     identity: UserIdentity,
     init: NewUser,
     create: boolean,
+    onCreated?: OnUserCreated,
   ): Promise<UserRecord | null> {
     const existing = await this.find(appId, identity);
     if (existing) {
@@ -71,9 +101,10 @@ export class UserDirectory {
     }
     if (!create) return null;
     try {
-      return await this.create(appId, identity, init);
+      return await this.create(appId, identity, init, onCreated);
     } catch (err) {
-      // Another login created it first: that user is the one.
+      // Another login created it first: that user is the one. Its `onCreated` runs in that login,
+      // which may still be under way (and may yet remove the user): this one does not wait for it.
       if (isConflict(err)) return this.find(appId, identity);
       throw err;
     }

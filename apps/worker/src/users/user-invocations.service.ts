@@ -20,8 +20,10 @@ export class UserInvocations {
   async run(job: InvocationJob, run: RunInSandbox, startedAt: number): Promise<InvocationResult> {
     if (job.kind !== 'client-auth' && job.userAuth === undefined) return run(job);
     try {
+      // Provider, confirmation and user creation functions run through the platform call, as system.
+      const call = functionCaller(job, run);
       if (job.kind === 'client-auth') {
-        const response = await this.clientAuth.handle(job, functionCaller(job, run));
+        const response = await this.clientAuth.handle(job, call);
         return {
           requestId: job.requestId,
           response,
@@ -30,7 +32,7 @@ export class UserInvocations {
           cold: false,
         };
       }
-      return await run({ ...job, user: await this.endpointUsers.resolve(job), userAuth: undefined });
+      return await run({ ...job, user: await this.endpointUsers.resolve(job, call), userAuth: undefined });
     } catch (err) {
       if (!(err instanceof AuthFailure)) throw err;
       return {
