@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { EXPORTS, cliEnv, runCli } from './support/import';
-import { StandalonePlatform, type HttpAnswer } from './support/standalone';
+import { answer, StandalonePlatform, type HttpAnswer } from './support/standalone';
 
 /**
  * Issue #5 "done when", end to end over real processes: the App Services export
@@ -19,14 +19,7 @@ const JWT_KEY = 'shop-jwt-signing-key-0123456789abcdefghijklmnop';
 
 async function send(url: string, init: RequestInit = {}): Promise<HttpAnswer> {
   const res = await fetch(url, init);
-  const text = await res.text();
-  let json: any;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, json };
+  return answer(res);
 }
 
 const postJson = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({

@@ -1,7 +1,7 @@
 import { SignJWT, exportSPKI, generateKeyPair } from 'jose';
 import { ClusterPlatform } from './support/cluster';
 import { endpoint } from './support/endpoints';
-import { StandalonePlatform, type HttpAnswer, type PlatformUnderTest } from './support/standalone';
+import { answer, StandalonePlatform, type HttpAnswer, type PlatformUnderTest } from './support/standalone';
 
 /**
  * Users end to end (issue #5 item 3; reference §1.7, §2.6, §3): auth providers set through the admin
@@ -24,14 +24,7 @@ async function clientApi(
     headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  const text = await res.text();
-  let json: any;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, json };
+  return answer(res);
 }
 
 const login = (platform: PlatformUnderTest, appId: string, provider: string, body: unknown) =>

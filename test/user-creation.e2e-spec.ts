@@ -1,5 +1,5 @@
 import { endpoint } from './support/endpoints';
-import { StandalonePlatform, type HttpAnswer } from './support/standalone';
+import { answer, StandalonePlatform, type HttpAnswer } from './support/standalone';
 
 /**
  * The user creation function over HTTP (reference §1.7 `on_user_creation_function_name`), against a
@@ -21,14 +21,7 @@ async function send(url: string, body?: unknown, headers: Record<string, string>
     headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  const text = await res.text();
-  let json: any;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, json };
+  return answer(res);
 }
 
 function expectStatus(res: HttpAnswer, status: number): HttpAnswer {

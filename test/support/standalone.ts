@@ -15,7 +15,8 @@ export interface HttpAnswer {
   json: any;
 }
 
-async function answer(res: Response): Promise<HttpAnswer> {
+/** Reads a fetch response whole: status, headers, text, and the JSON when it is JSON. */
+export async function answer(res: Response): Promise<HttpAnswer> {
   const text = await res.text();
   let json: unknown;
   try {

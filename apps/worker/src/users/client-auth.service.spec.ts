@@ -16,39 +16,15 @@ import { AuthFailure } from './auth-errors';
 import { ClientAuthService } from './client-auth.service';
 import { EndpointUserService } from './endpoint-user.service';
 import type { CallFunction } from './platform-function';
+import { authJob } from './testing/auth-job';
 
 const APP = asAppId('users-abcde');
 const KEY = generateSigningKey();
 const provider = (type: string, config: Record<string, unknown> = {}) =>
   AuthProviderSpecSchema.parse({ name: type, type, config });
 
-const job = (
-  clientAuth: ClientAuthJob | undefined,
-  body?: unknown,
-  userAuth?: UserAuthJob,
-): InvocationJob => ({
-  kind: clientAuth ? 'client-auth' : undefined,
-  requestId: 'r1',
-  appId: APP,
-  version: 1,
-  functionName: '',
-  deadline: Date.now() + 10_000,
-  request: {
-    method: 'POST',
-    route: '/login',
-    headers: {},
-    query: {},
-    rawQueryString: '',
-    remoteIPAddress: '127.0.0.1',
-    body: body === undefined ? null : Buffer.from(JSON.stringify(body)),
-  },
-  endpoint: { route: '/login', httpMethod: 'POST', respondResult: true },
-  responseFormat: 'JSON',
-  user: { id: '', type: 'normal', data: {}, custom_data: {}, identities: [] },
-  runAsSystem: false,
-  clientAuth,
-  userAuth,
-});
+const job = (clientAuth: ClientAuthJob | undefined, body?: unknown, userAuth?: UserAuthJob): InvocationJob =>
+  authJob({ appId: APP, clientAuth, body, userAuth });
 
 const bodyOf = (res: { body: Uint8Array | null }): any =>
   res.body ? JSON.parse(Buffer.from(res.body).toString('utf8')) : undefined;

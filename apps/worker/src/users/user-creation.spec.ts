@@ -23,6 +23,7 @@ import { AuthFailure } from './auth-errors';
 import { ClientAuthService } from './client-auth.service';
 import { EndpointUserService } from './endpoint-user.service';
 import { functionCaller, withPlatformFunctions } from './platform-function';
+import { authJob } from './testing/auth-job';
 
 /**
  * The user creation function (`on_user_creation_function_name`, reference §1.7) run for real: the
@@ -110,30 +111,8 @@ const job = (
   body?: unknown,
   userAuth?: UserAuthJob,
   userOptions?: InvocationJob['userOptions'],
-): InvocationJob => ({
-  kind: clientAuth ? 'client-auth' : undefined,
-  requestId: 'r1',
-  appId,
-  version: 1,
-  functionName: clientAuth ? '' : 'whoami',
-  deadline: Date.now() + 20_000,
-  request: {
-    method: 'POST',
-    route: '/login',
-    headers: {},
-    query: {},
-    rawQueryString: '',
-    remoteIPAddress: '127.0.0.1',
-    body: body === undefined ? null : Buffer.from(JSON.stringify(body)),
-  },
-  endpoint: { route: '/login', httpMethod: 'POST', respondResult: true },
-  responseFormat: 'JSON',
-  user: { id: '', type: 'normal', data: {}, custom_data: {}, identities: [] },
-  runAsSystem: false,
-  clientAuth,
-  userAuth,
-  userOptions,
-});
+): InvocationJob =>
+  authJob({ appId, clientAuth, body, userAuth, userOptions, functionName: clientAuth ? '' : 'whoami' });
 
 const bodyOf = (res: { body: Uint8Array | null }): any =>
   res.body ? JSON.parse(Buffer.from(res.body).toString('utf8')) : undefined;
