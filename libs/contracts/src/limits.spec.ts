@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { AppLimitsSchema, cpuBudgetMs, DEFAULT_LIMITS, resolveLimits } from './limits';
 
 describe('limits: max_response_bytes', () => {
@@ -31,5 +33,12 @@ describe('limits: cpu_ms', () => {
     expect(cpuBudgetMs({ ...stored, cpu_ms: 5000 })).toBeNull();
     expect(AppLimitsSchema.safeParse({ ...stored, cpu_ms: 5 }).success).toBe(false);
     expect(AppLimitsSchema.safeParse({ ...stored, cpu_ms: 2.5 }).success).toBe(false);
+  });
+});
+
+describe('limits: documentation', () => {
+  it.each(['configuration.md', 'operations.md'])('lists every per-app limit in docs/%s', (file) => {
+    const doc = readFileSync(join(__dirname, '..', '..', '..', 'docs', file), 'utf8');
+    for (const name of Object.keys(AppLimitsSchema.shape)) expect(doc).toContain(`| \`${name}\``);
   });
 });
