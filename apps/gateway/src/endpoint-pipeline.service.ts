@@ -17,7 +17,7 @@ import { assertOriginAllowed } from './auth/origin-policy';
 import { DataApiPipeline } from './data-api/data-api-pipeline.service';
 import { parseClientApiUrl } from './client-api/client-api-url';
 import { ClientApiService } from './client-api/client-api.service';
-import { assertPayloadSignature, assertQuerySecret } from './auth/payload-validator';
+import { assertPayloadSignature, validatedQuery } from './auth/payload-validator';
 import { authenticateWebhook } from './auth/webhook-credentials';
 import { ATLAS_CODECS } from './gateway.constants';
 import { GatewayErrors } from './gateway-errors';
@@ -27,7 +27,6 @@ import { announcesBody, assertDeclaredLengthWithin, readBody } from './request/b
 import { parseEndpointUrl, type EndpointUrl } from './request/endpoint-url';
 import { parseLegacyWebhookUrl } from './request/legacy-webhook-url';
 import { canonicalHeaders } from './request/header-canonicalizer';
-import { parseQueryString } from './request/query-string';
 import { newRequestId, REQUEST_ID_HEADER, requestIdOf } from './request/request-id';
 import type { CompiledApp } from './routing/compiled-app';
 import { RouterCache } from './routing/router-cache.service';
@@ -131,11 +130,7 @@ export class EndpointPipeline {
     const headers = request.headers;
     assertDeclaredLengthWithin(headers, limits.max_request_bytes);
     const validation = spec.validation_method;
-    const { query, rawQueryString, secret } = parseQueryString(
-      url.query,
-      validation === 'SECRET_AS_QUERY_PARAM',
-    );
-    if (validation === 'SECRET_AS_QUERY_PARAM') assertQuerySecret(spec, secrets, secret);
+    const { query, rawQueryString } = validatedQuery(url.query, spec, secrets);
     // A legacy webhook may carry its credentials in the body, so it authenticates after reading it.
     // Awaited only when a promise (the Bearer path): no extra tick for the common case.
     let principal =

@@ -10,14 +10,13 @@ import {
 } from '@portico/contracts';
 import type { AcceptNegotiator, AtlasFormat, CodecRegistry } from '@portico/formats';
 import { authenticate, userAuthFields, type FunctionFacts } from '../auth/credential-authenticator';
-import { assertPayloadSignature, assertQuerySecret } from '../auth/payload-validator';
+import { assertPayloadSignature, validatedQuery } from '../auth/payload-validator';
 import { ATLAS_CODECS } from '../gateway.constants';
 import { GatewayErrors } from '../gateway-errors';
 import { sendInvocationResult } from '../reply/invocation-answer';
 import { announcesBody, assertDeclaredLengthWithin, readBody } from '../request/body-reader';
 import type { EndpointUrl } from '../request/endpoint-url';
 import { canonicalHeaders } from '../request/header-canonicalizer';
-import { parseQueryString } from '../request/query-string';
 import type { CompiledApp } from '../routing/compiled-app';
 import { DataApiErrors } from './data-api-errors';
 import { matchDataApi, type DataApiTarget } from './data-api-url';
@@ -74,11 +73,7 @@ export class DataApiPipeline {
     const { limits, secrets } = app.snapshot;
     assertDeclaredLengthWithin(headers, limits.max_request_bytes);
     const validation = config.validation_method;
-    const { query, rawQueryString, secret } = parseQueryString(
-      url.query,
-      validation === 'SECRET_AS_QUERY_PARAM',
-    );
-    if (validation === 'SECRET_AS_QUERY_PARAM') assertQuerySecret(config, secrets, secret);
+    const { query, rawQueryString } = validatedQuery(url.query, config, secrets);
     const authenticated = authenticate(runModeOf(config), headers, app.apiKeys, app.snapshot);
     const principal = authenticated instanceof Promise ? await authenticated : authenticated;
     const body = announcesBody(headers) ? await readBody(request.raw, limits.max_request_bytes) : null;

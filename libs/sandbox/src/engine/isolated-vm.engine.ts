@@ -24,8 +24,11 @@ type CompiledScript = ivm.Script & ivm.CachedDataResult;
  */
 export class IsolatedVmEngine implements SandboxEngine {
   readonly name = 'isolated-vm' as const;
+
   /** isolated-vm runs the isolate's microtasks before `applySync` returns. */
-  readonly microtasksAfterDispatch = false;
+  afterGuestWork(fn: () => void): void {
+    fn();
+  }
   /** V8 code cache of the guest script: compiled once per process, reused by every isolate. */
   private cachedData: ivm.ExternalCopy<ArrayBuffer> | undefined;
 

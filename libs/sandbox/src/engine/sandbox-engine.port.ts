@@ -33,11 +33,11 @@ export interface EngineEnvironment {
 export interface SandboxEngine {
   readonly name: SandboxEngineName;
   /**
-   * Whether guest microtasks queued by a dispatch run after `dispatch` returns, in the host's own
-   * queue (vm2), instead of inside the call (isolated-vm). The guest's work of a dispatch, e.g. for
-   * CPU accounting, then ends with the host's next macrotask.
+   * Calls `fn` once the guest work of the dispatch that just returned is over, microtasks included:
+   * at once where they run inside `dispatch` (isolated-vm); after the host's own microtask queue has
+   * drained where guest promises are the host's (vm2). Never, if the guest keeps queueing them.
    */
-  readonly microtasksAfterDispatch: boolean;
+  afterGuestWork(fn: () => void): void;
   /** Optional one-off preparation at process start (e.g. compiling the guest script). */
   warmUp?(): void;
   createEnvironment(options: EnvironmentOptions): EngineEnvironment;

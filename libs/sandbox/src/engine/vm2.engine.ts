@@ -48,8 +48,6 @@ type Vm2Adapter = (
  */
 export class Vm2Engine implements SandboxEngine {
   readonly name = 'vm2' as const;
-  /** Guest promises are the host realm's: their reactions run in the host's microtask queue. */
-  readonly microtasksAfterDispatch = true;
   /** vm2 transforms and compiles a script once and reuses it in every VM. */
   private readonly script = new VMScript(guestScript(), SCRIPT_NAME);
   private readonly clean = new VMScript(CLEAN_GLOBAL, 'portico-clean-global.js');
@@ -183,14 +181,22 @@ export class Vm2Engine implements SandboxEngine {
   }
 
   /**
-   * After a call and the guest microtasks it queued (`setImmediate` runs once they are drained).
+   * Guest promises are the host realm's: their reactions run in the host's microtask queue, after
+   * `dispatch` returns; `setImmediate` runs once they have drained.
+   */
+  afterGuestWork(fn: () => void): void {
+    setImmediate(fn);
+  }
+
+  /**
+   * After a call and the guest microtasks it queued.
    * Between calls no guest code runs: what the host does then (receiving and parsing the next
    * bundle, collecting garbage, answering host calls) is not a guest's allocation, and an idle
    * host must not be aborted for it, taking the next app's first call with it.
    */
   private afterCall(): void {
     if (!this.watchdog) return;
-    setImmediate(() => {
+    this.afterGuestWork(() => {
       if (--this.running === 0) this.watchdog?.setLimitMb(0);
     });
   }

@@ -150,8 +150,7 @@ export class SandboxHost {
 
   /** Charges the dispatch's guest work to the invocation, once the microtasks it queued have run. */
   private endSegment(token: number, id: number): void {
-    if (this.engine.microtasksAfterDispatch) setImmediate(() => this.cpu.end(token, this.running.has(id)));
-    else this.cpu.end(token, this.running.has(id));
+    this.engine.afterGuestWork(() => this.cpu.end(token, this.running.has(id)));
   }
 
   private fail(id: number, code: string, message: string): void {
